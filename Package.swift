@@ -1,0 +1,60 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let strictness: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "artisanctl",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "artisanctl", targets: ["artisanctl"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    ],
+    targets: [
+        // C libraries from Debian: one system library target each, nothing else.
+        .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(name: "CLibEdit", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
+
+        .target(name: "ArtisanCore", swiftSettings: strictness),
+        .target(
+            name: "ArtisanStore",
+            dependencies: [
+                "ArtisanCore", "CLibPQ",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            exclude: ["Migrations"],
+            swiftSettings: strictness,
+            plugins: ["EmbedMigrations"]
+        ),
+        .target(
+            name: "ArtisanCLI",
+            dependencies: [
+                "ArtisanCore", "ArtisanStore",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictness
+        ),
+        .executableTarget(name: "artisanctl", dependencies: ["ArtisanCLI"], swiftSettings: strictness),
+
+        // Build-time embedding of Sources/ArtisanStore/Migrations/*.sql into the binary.
+        .executableTarget(name: "embed-migrations", path: "Plugins/embed-migrations"),
+        .plugin(name: "EmbedMigrations", capability: .buildTool(), dependencies: ["embed-migrations"]),
+
+        .testTarget(name: "ArtisanCoreTests", dependencies: ["ArtisanCore"], swiftSettings: strictness),
+        .testTarget(name: "ArtisanStoreTests", dependencies: ["ArtisanStore", "TestSupport"], swiftSettings: strictness),
+        .testTarget(
+            name: "ArtisanCLITests",
+            dependencies: ["ArtisanCLI", "ArtisanStore", "TestSupport"],
+            swiftSettings: strictness
+        ),
+        .testTarget(name: "CModulesTests", dependencies: ["CCurl", "CLibEdit"]),
+        .target(name: "TestSupport", dependencies: ["ArtisanStore"], path: "Tests/TestSupport", swiftSettings: strictness),
+    ]
+)

@@ -1,0 +1,111 @@
+import ArtisanCore
+import ArtisanStore
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The artisanctl program: its command tree, and one run of it from arguments to exit status.
+public enum Application {
+    public static let version = "0.1.0"
+
+    public static let tree = CommandTree(
+        root: Command(
+            "artisanctl",
+            abstract: "Run an ArtisanConnect booking backend from the command line",
+            discussion: """
+                artisanctl drives the ArtisanConnect backend directly against PostgreSQL: the artisan's catalogue \
+                and week, bookings and availability, calendar sync. Commands are nouns followed by verbs.
+
+                With no database configured, artisanctl uses a private PostgreSQL cluster that 'artisanctl db up' \
+                creates and starts under $XDG_DATA_HOME/artisanctl/pg. Connection precedence: --database, \
+                DATABASE_URL, libpq's PG* variables and service file, then that embedded cluster.
+                """,
+            subcommands: [
+                DatabaseCommands.command,
+                MigrateCommands.command,
+                MetaCommands.completion,
+                MetaCommands.man,
+                MetaCommands.help,
+            ],
+            examples: [
+                "db up",
+                "migrate latest",
+                "migrate status --output json",
+            ]
+        ),
+        globalFlags: GlobalOptions.flags,
+        version: version
+    )
+
+    /// The environment variables artisanctl reads (the man page's ENVIRONMENT section).
+    static let environmentVariables: [(name: String, meaning: String)] = [
+        ("DATABASE_URL", "PostgreSQL URL used when --database is not given."),
+        ("PGHOST, PGPORT, PGDATABASE, PGUSER, PGPASSWORD, PGSERVICE", "libpq's own settings, used when neither --database nor DATABASE_URL is set."),
+        ("XDG_DATA_HOME", "Where the embedded cluster lives: $XDG_DATA_HOME/artisanctl/pg (default ~/.local/share/artisanctl/pg; /var/lib/artisanctl/pg for root)."),
+        ("ARTISANCTL_PG_BINDIR", "Directory of PostgreSQL's server programs for the embedded cluster (default: the newest /usr/lib/postgresql/*/bin)."),
+        ("ARTISANCTL_NOW", "An ISO 8601 instant that replaces the clock, for reproducible runs."),
+        ("NO_COLOR", "When set, output is never coloured."),
+    ]
+
+    static let files: [(path: String, meaning: String)] = [
+        ("./.env", "KEY=VALUE settings read at start-up (or the file of --env-file); the process environment wins."),
+        ("$XDG_DATA_HOME/artisanctl/pg", "The embedded PostgreSQL cluster: data/, socket/ and postgres.log."),
+    ]
+
+    /// The process entry point: real streams and environment.
+    public static func main(_ arguments: [String]) -> Int32 {
+        signal(SIGPIPE, SIG_IGN)
+        var environment: [String: String] = [:]
+        var entry = environ
+        while let pointer = entry.pointee {
+            let pair = String(cString: pointer)
+            if let equals = pair.firstIndex(of: "=") {
+                environment[String(pair[..<equals])] = String(pair[pair.index(after: equals)...])
+            }
+            entry += 1
+        }
+        var buffer = [CChar](repeating: 0, count: 4096)
+        let directory = getcwd(&buffer, buffer.count).map { String(cString: $0) } ?? "."
+        let context = Context(
+            stdout: FileSink.standardOutput, stderr: FileSink.standardError,
+            stdinIsTerminal: isatty(0) == 1, stdoutIsTerminal: isatty(1) == 1,
+            environment: environment, workingDirectory: directory, tree: tree, clock: .system
+        )
+        return run(arguments, context: context)
+    }
+
+    /// One run: parse, configure, execute, and turn any error into stderr text and an exit status.
+    public static func run(_ arguments: [String], context: Context) -> Int32 {
+        defer {
+            context.stdout.flush()
+            context.stderr.flush()
+        }
+        let wantsJSONErrors = arguments.contains("--json")
+        do {
+            switch try Parser(tree: context.tree).parse(arguments) {
+            case .help(let path, let command):
+                context.stdout.write(HelpRenderer(tree: context.tree).render(path: path, command))
+            case .version:
+                context.stdout.line("artisanctl \(version)")
+            case .run(let invocation):
+                try context.configure(with: GlobalOptions(invocation))
+                try invocation.command.run?(invocation, context)
+            }
+            return ExitStatus.success.rawValue
+        } catch {
+            context.stdout.flush()
+            return ErrorReporter.report(error, to: context.stderr, json: wantsJSONErrors || context.options.json).rawValue
+        }
+    }
+}
+
+extension Clock {
+    /// The system's real-time clock.
+    public static let system = Clock {
+        var time = timespec()
+        clock_gettime(CLOCK_REALTIME, &time)
+        return Timestamp(microsecondsSinceEpoch: Int64(time.tv_sec) * 1_000_000 + Int64(time.tv_nsec) / 1000)
+    }
+}

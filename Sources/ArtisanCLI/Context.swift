@@ -1,0 +1,86 @@
+import ArtisanCore
+import ArtisanStore
+import Logging
+
+/// Everything a command needs from the outside world, built once per run and passed down:
+/// streams, terminal facts, environment, clock, logger, and how to reach the database.
+public final class Context: @unchecked Sendable {
+    public let stdout: any TextSink
+    public let stderr: any TextSink
+    public let stdinIsTerminal: Bool
+    public let stdoutIsTerminal: Bool
+    /// The process environment merged with the `.env` file (the process wins).
+    public private(set) var environment: [String: String]
+    public let workingDirectory: String
+    public let tree: CommandTree
+    public private(set) var options = GlobalOptions()
+    public private(set) var clock: Clock
+    public private(set) var logger: Logger
+
+    public init(
+        stdout: any TextSink, stderr: any TextSink, stdinIsTerminal: Bool, stdoutIsTerminal: Bool,
+        environment: [String: String], workingDirectory: String, tree: CommandTree, clock: Clock
+    ) {
+        self.stdout = stdout
+        self.stderr = stderr
+        self.stdinIsTerminal = stdinIsTerminal
+        self.stdoutIsTerminal = stdoutIsTerminal
+        self.environment = environment
+        self.workingDirectory = workingDirectory
+        self.tree = tree
+        self.clock = clock
+        self.logger = Logger(label: "artisanctl") { _ in SwiftLogNoOpLogHandler() }
+    }
+
+    /// Applies the global flags: loads the env file, sets up logging and the clock.
+    func configure(with options: GlobalOptions) throws {
+        self.options = options
+        let path = options.envFile ?? (workingDirectory + "/.env")
+        if let text = try EnvironmentFile.read(path: path) {
+            environment.merge(try EnvironmentFile.parse(text, path: path)) { current, _ in current }
+        } else if let explicit = options.envFile {
+            throw ArtisanError.configuration("--env-file: \(explicit) does not exist")
+        }
+        if let now = environment["ARTISANCTL_NOW"] {
+            guard let instant = Timestamp(iso8601: now) else {
+                throw ArtisanError.configuration("ARTISANCTL_NOW: expected an ISO 8601 instant with an offset, such as 2026-11-24T09:00:00+01:00")
+            }
+            clock = .fixed(instant)
+        }
+        let level: Logger.Level = options.verbose ? .debug : options.quiet ? .error : .warning
+        let handler = StderrLogHandler(sink: stderr, format: options.logFormat, level: level, redactor: Redactor(environment: environment))
+        logger = Logger(label: "artisanctl") { _ in handler }
+    }
+
+    /// Colour only on a terminal, and never with `--no-color`, `NO_COLOR` or `TERM=dumb`.
+    public var usesColor: Bool {
+        stdoutIsTerminal && !options.noColor && environment["NO_COLOR"] == nil && environment["TERM"] != "dumb"
+    }
+
+    /// Where the database is, by precedence: `--database`, `DATABASE_URL`, libpq's `PG*`
+    /// variables, then the embedded cluster when it is running.
+    public func databaseTarget() throws -> DatabaseTarget {
+        try DatabaseTarget.resolve(flag: options.database, environment: environment)
+    }
+
+    /// A new connection to the configured database; the caller closes it.
+    public func connect() throws -> PostgresConnection {
+        let target = try databaseTarget()
+        logger.debug("connecting to the database", metadata: ["target": "\(target.redactedDescription)"])
+        return try PostgresConnection(conninfo: target.conninfo)
+    }
+
+    /// Asks before something destructive: on a terminal a y/N prompt, otherwise `--yes` is required.
+    public func confirm(_ question: String) throws {
+        if options.yes { return }
+        guard stdinIsTerminal else {
+            throw ArtisanError.usage("refusing to \(question) without confirmation", hint: "pass --yes to confirm")
+        }
+        stderr.write("\(question.prefix(1).uppercased() + question.dropFirst())? [y/N] ")
+        stderr.flush()
+        let answer = readLine()?.lowercased() ?? ""
+        guard answer == "y" || answer == "yes" else {
+            throw ArtisanError(.usage, code: "CANCELLED", "cancelled: nothing was changed")
+        }
+    }
+}

@@ -1,0 +1,71 @@
+import ArtisanCore
+import ArtisanStore
+
+/// The one place where an error becomes a message on stderr and an exit status.
+struct ErrorReporter {
+    /// Turns any error into the user-facing form.
+    static func describe(_ error: any Error) -> ArtisanError {
+        switch error {
+        case let error as ArtisanError:
+            return error
+        case let error as DatabaseError:
+            return describe(error)
+        case let error as ArtisanSystemError:
+            return ArtisanError(.unexpected, code: "SYSTEM_ERROR", error.description)
+        default:
+            return ArtisanError(.unexpected, code: "INTERNAL_ERROR", "\(error)")
+        }
+    }
+
+    private static func describe(_ error: DatabaseError) -> ArtisanError {
+        switch error.kind {
+        case .connectionFailed:
+            return ArtisanError(.unavailable, code: "DATABASE_UNAVAILABLE", error.message,
+                                hint: "check --database, DATABASE_URL or PG* variables, or start the embedded cluster with 'artisanctl db up'")
+        case .uniqueViolation, .exclusionViolation, .checkViolation, .foreignKeyViolation, .notNullViolation:
+            return ArtisanError(.invalid, code: "CONSTRAINT_VIOLATION", error.description)
+        case .serializationFailure, .deadlockDetected, .lockNotAvailable:
+            return ArtisanError(.temporary, code: "TEMPORARY_FAILURE", error.description, hint: "try again")
+        case .undefinedTable:
+            return ArtisanError(.configuration, code: "SCHEMA_MISSING", error.description,
+                                hint: "apply the migrations with 'artisanctl migrate latest'")
+        case .decoding, .other:
+            return ArtisanError(.unexpected, code: "DATABASE_ERROR", error.description)
+        }
+    }
+
+    static func report(_ error: any Error, to sink: any TextSink, json: Bool) -> ExitStatus {
+        let described = describe(error)
+        if json {
+            var fields = [("code", described.code), ("message", described.message)]
+            if let hint = described.hint { fields.append(("hint", hint)) }
+            let body = fields.map { "\(JSONText.quoted($0.0)):\(JSONText.quoted($0.1))" }.joined(separator: ",")
+            sink.line("{\"error\":{\(body)}}")
+        } else {
+            sink.line("artisanctl: error: \(described.message)")
+            if let hint = described.hint { sink.line("hint: \(hint)") }
+        }
+        return ExitStatus(described.kind)
+    }
+}
+
+/// Minimal JSON string quoting, for lines written without an encoder (errors, logs).
+enum JSONText {
+    static func quoted(_ text: String) -> String {
+        var result = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": result += "\\\""
+            case "\\": result += "\\\\"
+            case "\n": result += "\\n"
+            case "\r": result += "\\r"
+            case "\t": result += "\\t"
+            case _ where scalar.value < 0x20:
+                let hex = String(scalar.value, radix: 16)
+                result += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: result.unicodeScalars.append(scalar)
+            }
+        }
+        return result + "\""
+    }
+}

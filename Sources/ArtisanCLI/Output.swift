@@ -1,0 +1,95 @@
+import ArtisanCore
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// One column of a listing: its camelCase key (CSV header, matching the JSON field) and table header.
+public struct Column<Record>: Sendable {
+    public let key: String
+    public let header: String
+    public let value: @Sendable (Record) -> String
+
+    public init(_ key: String, _ header: String, _ value: @escaping @Sendable (Record) -> String) {
+        self.key = key
+        self.header = header
+        self.value = value
+    }
+}
+
+/// Renders records as a table (default), JSON (the records' `Encodable` form) or CSV (RFC 4180).
+/// Every list and show command goes through here, so all share the same `--output` behaviour.
+struct OutputWriter {
+    let context: Context
+
+    func list<Record: Encodable>(_ records: [Record], columns: [Column<Record>], empty: String? = nil) throws {
+        switch context.options.output {
+        case .json:
+            try writeJSON(records)
+        case .csv:
+            context.stdout.line(columns.map { Self.csvField($0.key) }.joined(separator: ","))
+            for record in records {
+                context.stdout.line(columns.map { Self.csvField($0.value(record)) }.joined(separator: ","))
+            }
+        case .table:
+            if records.isEmpty, let empty {
+                if !context.options.quiet { context.stderr.line(empty) }
+                return
+            }
+            let rows = records.map { record in columns.map { $0.value(record) } }
+            writeTable(headers: columns.map(\.header), rows: rows)
+        }
+    }
+
+    /// One record: a two-column FIELD/VALUE table, a JSON object, or a one-row CSV.
+    func show<Record: Encodable>(_ record: Record, fields: [Column<Record>]) throws {
+        switch context.options.output {
+        case .json:
+            try writeJSON(record)
+        case .csv:
+            try list([record], columns: fields)
+        case .table:
+            let width = fields.map { $0.header.count }.max() ?? 0
+            for field in fields {
+                let label = field.header.padding(to: width)
+                context.stdout.line(context.usesColor ? "\u{1B}[1m\(label)\u{1B}[0m  \(field.value(record))" : "\(label)  \(field.value(record))")
+            }
+        }
+    }
+
+    func writeJSON<Value: Encodable>(_ value: Value) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        let data = try encoder.encode(value)
+        context.stdout.line(String(decoding: data, as: UTF8.self))
+    }
+
+    func writeTable(headers: [String], rows: [[String]]) {
+        var widths = headers.map(\.count)
+        for row in rows {
+            for (index, cell) in row.enumerated() { widths[index] = max(widths[index], cell.count) }
+        }
+        func format(_ cells: [String]) -> String {
+            var line = ""
+            for (index, cell) in cells.enumerated() {
+                line += index == cells.count - 1 ? cell : cell.padding(to: widths[index]) + "  "
+            }
+            return line
+        }
+        let header = format(headers)
+        context.stdout.line(context.usesColor ? "\u{1B}[1m\(header)\u{1B}[0m" : header)
+        for row in rows { context.stdout.line(format(row)) }
+    }
+
+    static func csvField(_ text: String) -> String {
+        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
+        return "\"" + text.replacing("\"", with: "\"\"") + "\""
+    }
+}
+
+extension String {
+    func padding(to width: Int) -> String {
+        count >= width ? self : self + String(repeating: " ", count: width - count)
+    }
+}

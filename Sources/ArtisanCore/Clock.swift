@@ -1,0 +1,11 @@
+/// Where "now" comes from: the system clock, or a fixed instant (`ARTISANCTL_NOW`) for
+/// reproducible runs and tests.
+public struct Clock: Sendable {
+    private let read: @Sendable () -> Timestamp
+
+    public init(_ read: @escaping @Sendable () -> Timestamp) { self.read = read }
+
+    public static func fixed(_ instant: Timestamp) -> Clock { Clock { instant } }
+
+    public func now() -> Timestamp { read() }
+}

@@ -1,0 +1,48 @@
+/// A calendar day with no time zone (PostgreSQL `date`, the CLI's `YYYY-MM-DD`).
+public struct LocalDate: Hashable, Comparable, Sendable, CustomStringConvertible {
+    public let year: Int
+    public let month: Int
+    public let day: Int
+
+    /// Fails on impossible days such as 2030-02-30.
+    public init?(year: Int, month: Int, day: Int) {
+        guard (1...9999).contains(year), (1...12).contains(month),
+              (1...CivilCalendar.daysInMonth(year: year, month: month)).contains(day) else { return nil }
+        self.year = year
+        self.month = month
+        self.day = day
+    }
+
+    /// Parses exactly `YYYY-MM-DD`.
+    public init?(_ text: some StringProtocol) {
+        let utf8 = Array(text.utf8)
+        guard utf8.count == 10, utf8[4] == UInt8(ascii: "-"), utf8[7] == UInt8(ascii: "-"),
+              let year = ASCIIDigits.value(utf8[0..<4]),
+              let month = ASCIIDigits.value(utf8[5..<7]),
+              let day = ASCIIDigits.value(utf8[8..<10]) else { return nil }
+        self.init(year: year, month: month, day: day)
+    }
+
+    /// Days since 1970-01-01.
+    public var daysSinceEpoch: Int { CivilCalendar.days(year: year, month: month, day: day) }
+
+    public init(daysSinceEpoch days: Int) {
+        let (year, month, day) = CivilCalendar.civil(days: days)
+        self.year = year
+        self.month = month
+        self.day = day
+    }
+
+    public func adding(days: Int) -> LocalDate { LocalDate(daysSinceEpoch: daysSinceEpoch + days) }
+
+    /// 0 = Sunday … 6 = Saturday, as in the spec's `day_of_week`.
+    public var dayOfWeek: Int { ((daysSinceEpoch % 7) + 11) % 7 }
+
+    public var description: String {
+        ASCIIDigits.padded(year, width: 4) + "-" + ASCIIDigits.padded(month, width: 2) + "-" + ASCIIDigits.padded(day, width: 2)
+    }
+
+    public static func < (lhs: LocalDate, rhs: LocalDate) -> Bool {
+        (lhs.year, lhs.month, lhs.day) < (rhs.year, rhs.month, rhs.day)
+    }
+}

@@ -1,0 +1,86 @@
+/// An instant as whole microseconds since 1970-01-01T00:00:00Z: PostgreSQL's own resolution,
+/// exact to compare and to round-trip, with no floating point.
+public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible {
+    public let microseconds: Int64
+
+    public init(microsecondsSinceEpoch: Int64) { microseconds = microsecondsSinceEpoch }
+    public init(secondsSinceEpoch: Int64) { microseconds = secondsSinceEpoch * 1_000_000 }
+
+    public init(date: LocalDate, minuteOfDay: Int = 0, offsetSeconds: Int = 0) {
+        let seconds = Int64(date.daysSinceEpoch) * 86_400 + Int64(minuteOfDay) * 60 - Int64(offsetSeconds)
+        microseconds = seconds * 1_000_000
+    }
+
+    public var secondsSinceEpoch: Int64 { microseconds >= 0 ? microseconds / 1_000_000 : (microseconds - 999_999) / 1_000_000 }
+
+    public func adding(minutes: Int) -> Timestamp { Timestamp(microsecondsSinceEpoch: microseconds + Int64(minutes) * 60_000_000) }
+    public func adding(seconds: Int64) -> Timestamp { Timestamp(microsecondsSinceEpoch: microseconds + seconds * 1_000_000) }
+
+    /// ISO 8601 with the given offset, e.g. `2026-11-24T09:30:00+01:00` (UTC prints `Z`).
+    public func iso8601(offsetSeconds: Int = 0) -> String {
+        let local = secondsSinceEpoch + Int64(offsetSeconds)
+        let days = Int(local >= 0 ? local / 86_400 : (local - 86_399) / 86_400)
+        let secondOfDay = Int(local - Int64(days) * 86_400)
+        let fraction = Int(microseconds - secondsSinceEpoch * 1_000_000)
+        var text = LocalDate(daysSinceEpoch: days).description + "T"
+            + ASCIIDigits.padded(secondOfDay / 3600, width: 2) + ":"
+            + ASCIIDigits.padded(secondOfDay / 60 % 60, width: 2) + ":"
+            + ASCIIDigits.padded(secondOfDay % 60, width: 2)
+        if fraction != 0 { text += "." + ASCIIDigits.padded(fraction, width: 6) }
+        if offsetSeconds == 0 { return text + "Z" }
+        let sign = offsetSeconds < 0 ? "-" : "+"
+        let magnitude = abs(offsetSeconds)
+        return text + sign + ASCIIDigits.padded(magnitude / 3600, width: 2) + ":" + ASCIIDigits.padded(magnitude / 60 % 60, width: 2)
+    }
+
+    public var description: String { iso8601() }
+
+    /// Parses ISO 8601 / PostgreSQL output: `2026-11-24T20:08:46Z`, `2026-11-24 20:08:46.5+01`,
+    /// `…+05:30`, `…-03:30:15`. An offset is required: an instant without one is ambiguous.
+    public init?(iso8601 text: some StringProtocol) {
+        let bytes = Array(text.utf8)
+        guard bytes.count >= 20, let date = LocalDate(String(decoding: bytes[0..<10], as: UTF8.self)),
+              bytes[10] == UInt8(ascii: "T") || bytes[10] == UInt8(ascii: " ") || bytes[10] == UInt8(ascii: "t"),
+              bytes[13] == UInt8(ascii: ":"), bytes[16] == UInt8(ascii: ":"),
+              let hour = ASCIIDigits.value(bytes[11..<13]), hour < 24,
+              let minute = ASCIIDigits.value(bytes[14..<16]), minute < 60,
+              let second = ASCIIDigits.value(bytes[17..<19]), second < 60 else { return nil }
+        var index = 19
+        var fraction = 0
+        if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
+            index += 1
+            var digits = 0
+            while index < bytes.count, let digit = ASCIIDigits.value(bytes[index..<index + 1]) {
+                if digits < 6 { fraction = fraction * 10 + digit; digits += 1 }
+                index += 1
+            }
+            guard digits > 0 else { return nil }
+            for _ in digits..<6 { fraction *= 10 }
+        }
+        guard index < bytes.count, let offset = Timestamp.offsetSeconds(bytes[index...]) else { return nil }
+        let seconds = Int64(date.daysSinceEpoch) * 86_400 + Int64(hour * 3600 + minute * 60 + second) - Int64(offset)
+        microseconds = seconds * 1_000_000 + Int64(fraction)
+    }
+
+    private static func offsetSeconds(_ bytes: ArraySlice<UInt8>) -> Int? {
+        if bytes.count == 1, bytes.first == UInt8(ascii: "Z") || bytes.first == UInt8(ascii: "z") { return 0 }
+        guard let sign = bytes.first, sign == UInt8(ascii: "+") || sign == UInt8(ascii: "-") else { return nil }
+        let parts = bytes.dropFirst().split(separator: UInt8(ascii: ":"), omittingEmptySubsequences: false)
+        var fields: [Int] = []
+        if parts.count == 1, parts[0].count == 4 {
+            // +HHMM
+            guard let hours = ASCIIDigits.value(parts[0].prefix(2)), let minutes = ASCIIDigits.value(parts[0].suffix(2)) else { return nil }
+            fields = [hours, minutes]
+        } else {
+            for part in parts {
+                guard part.count == 2, let value = ASCIIDigits.value(part) else { return nil }
+                fields.append(value)
+            }
+        }
+        guard (1...3).contains(fields.count), fields[0] <= 15 else { return nil }
+        let total = fields[0] * 3600 + (fields.count > 1 ? fields[1] * 60 : 0) + (fields.count > 2 ? fields[2] : 0)
+        return sign == UInt8(ascii: "-") ? -total : total
+    }
+
+    public static func < (lhs: Timestamp, rhs: Timestamp) -> Bool { lhs.microseconds < rhs.microseconds }
+}

@@ -1,0 +1,29 @@
+import Crypto
+
+/// One schema change: SQL to apply and SQL to undo it, compiled into the binary.
+public struct Migration: Sendable, Equatable {
+    /// `YYYYMMDDHHMMSS`, the order of application.
+    public let version: String
+    public let name: String
+    public let up: String
+    public let down: String
+
+    public init(version: String, name: String, up: String, down: String) {
+        self.version = version
+        self.name = name
+        self.up = up
+        self.down = down
+    }
+
+    /// SHA-256 of both halves: an applied migration whose text changed no longer matches.
+    public var checksum: String {
+        let digest = SHA256.hash(data: Array((up + "\n-- down --\n" + down).utf8))
+        return digest.map { byte in
+            let hex = String(byte, radix: 16)
+            return byte < 16 ? "0" + hex : hex
+        }.joined()
+    }
+
+    /// The migrations of this build, in version order.
+    public static let embedded: [Migration] = EmbeddedMigrations.all
+}

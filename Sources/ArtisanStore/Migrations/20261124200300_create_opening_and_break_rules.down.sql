@@ -1,0 +1,2 @@
+DROP TABLE break_rules;
+DROP TABLE opening_rules;
