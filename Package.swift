@@ -48,13 +48,23 @@ let package = Package(
         .plugin(name: "EmbedMigrations", capability: .buildTool(), dependencies: ["embed-migrations"]),
 
         .testTarget(name: "ArtisanCoreTests", dependencies: ["ArtisanCore"], swiftSettings: strictness),
-        .testTarget(name: "ArtisanStoreTests", dependencies: ["ArtisanStore", "TestSupport"], swiftSettings: strictness),
+        .testTarget(
+            name: "ArtisanStoreTests",
+            dependencies: ["ArtisanStore", "TestSupport", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strictness
+        ),
         .testTarget(
             name: "ArtisanCLITests",
             dependencies: ["ArtisanCLI", "ArtisanStore", "TestSupport"],
             swiftSettings: strictness
         ),
+        .testTarget(name: "EndToEndTests", dependencies: ["artisanctl", "TestSupport"], swiftSettings: strictness),
         .testTarget(name: "CModulesTests", dependencies: ["CCurl", "CLibEdit"]),
-        .target(name: "TestSupport", dependencies: ["ArtisanStore"], path: "Tests/TestSupport", swiftSettings: strictness),
+        .target(
+            name: "TestSupport",
+            dependencies: ["ArtisanStore", .product(name: "Logging", package: "swift-log")],
+            path: "Tests/TestSupport",
+            swiftSettings: strictness
+        ),
     ]
 )

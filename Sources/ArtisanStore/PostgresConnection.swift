@@ -111,6 +111,7 @@ public final class PostgresConnection {
     }
 
     /// Runs `body` in a transaction: committed when it returns, rolled back when it throws.
+    @discardableResult
     public func withTransaction<T>(_ body: () throws -> T) throws -> T {
         try execute("BEGIN")
         do {
