@@ -102,6 +102,15 @@ public struct CommandTree: Sendable {
         return walk(root, [])
     }
 
+    /// An example as the full shell line shown in help and the man page: `migrate latest` becomes
+    /// `artisanctl migrate latest`; a line that starts with neither a command nor a flag, such as
+    /// `eval "$(artisanctl db env)"`, already names the program and is shown as written.
+    public func commandLine(ofExample example: String) -> String {
+        let first = String(example.prefix { $0 != " " })
+        guard first.hasPrefix("-") || root.subcommand(named: first) != nil else { return example }
+        return "\(root.name) \(example)"
+    }
+
     public func usage(of path: [String], _ command: Command) -> String {
         var parts = [root.name] + path
         if !command.subcommands.isEmpty { parts.append("<command>") }

@@ -1,6 +1,7 @@
 /// Completion scripts for bash, zsh and fish, rendered from the command tree. Each script walks
 /// the words typed so far to find the command reached (skipping flags and their values), then
-/// offers that command's subcommands, or its flags after a dash, or a flag's values.
+/// offers that command's subcommands, or an argument's fixed values (`completion bash|zsh|fish`),
+/// or its flags after a dash, or a flag's values, after `--flag ` and `--flag=` alike.
 struct CompletionRenderer {
     let tree: CommandTree
 
@@ -35,6 +36,14 @@ struct CompletionRenderer {
             .map { (["--\($0.long)"] + ($0.short.map { ["-\($0)"] } ?? []), $0.completion) }
     }
 
+    /// The fixed values of the command's positional arguments, by position: the first argument is
+    /// position 0; a variadic one takes that position and every later one.
+    private func argumentChoices(_ command: Command) -> [(position: Int, orLater: Bool, values: [String])] {
+        command.arguments.enumerated()
+            .filter { !$0.element.choices.isEmpty }
+            .map { ($0.offset, $0.element.isVariadic, $0.element.choices) }
+    }
+
     private func flagWords(_ command: Command) -> [String] {
         flags(of: command).flatMap { ["--\($0.long)"] + ($0.short.map { ["-\($0)"] } ?? []) }
     }
@@ -50,9 +59,16 @@ struct CompletionRenderer {
             # Install: source this file, or copy it to /usr/share/bash-completion/completions/artisanctl
             _artisanctl() {
                 local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}
-                local cmdpath="" word i skip=0 commands="" flags=""
+                local cmdpath="" word i skip=0 args=0 inline=0 candidates="" flags=""
+                # bash splits --flag=value at '=' (COMP_WORDBREAKS): complete the value of --flag.
+                if [[ $cur == "=" ]]; then
+                    cur="" inline=1
+                elif [[ $prev == "=" ]]; then
+                    prev=${COMP_WORDS[COMP_CWORD-2]} inline=1
+                fi
                 for ((i = 1; i < COMP_CWORD; i++)); do
                     word=${COMP_WORDS[i]}
+                    if [[ $word == "=" ]]; then skip=1; continue; fi
                     if ((skip)); then skip=0; continue; fi
                     case "$word" in
                         \(valueFlags.joined(separator: "|"))) skip=1 ;;
@@ -60,6 +76,7 @@ struct CompletionRenderer {
                         *)
                             case "${cmdpath:+$cmdpath }$word" in
                                 \(commandPaths.filter { !$0.path.isEmpty }.map { "\"\($0.path)\"" }.joined(separator: "|"))) cmdpath="${cmdpath:+$cmdpath }$word" ;;
+                                *) args=$((args + 1)) ;;
                             esac
                             ;;
                     esac
@@ -77,18 +94,21 @@ struct CompletionRenderer {
             script += "        \(entry.spellings.joined(separator: "|"))) \(action); return ;;\n"
         }
         script += "        \(valueFlags.joined(separator: "|"))) return ;;\n"
-        script += "    esac\n    case \"$cmdpath\" in\n"
+        script += "    esac\n    if ((inline)); then return; fi\n    case \"$cmdpath\" in\n"
         for (path, command) in commandPaths {
             script += "        \"\(path)\")\n"
-            script += "            commands=\"\(command.subcommands.map(\.name).joined(separator: " "))\"\n"
+            script += "            candidates=\"\(command.subcommands.map(\.name).joined(separator: " "))\"\n"
+            for choice in argumentChoices(command) {
+                script += "            if ((args \(choice.orLater ? ">=" : "==") \(choice.position))); then candidates=\"\(choice.values.joined(separator: " "))\"; fi\n"
+            }
             script += "            flags=\"\(flagWords(command).joined(separator: " "))\" ;;\n"
         }
         script += """
                 esac
-                if [[ $cur == -* || -z $commands ]]; then
+                if [[ $cur == -* || -z $candidates ]]; then
                     COMPREPLY=($(compgen -W "$flags" -- "$cur"))
                 else
-                    COMPREPLY=($(compgen -W "$commands" -- "$cur"))
+                    COMPREPLY=($(compgen -W "$candidates" -- "$cur"))
                 fi
             }
             complete -F _artisanctl artisanctl
@@ -109,8 +129,8 @@ struct CompletionRenderer {
             # \(Self.header.replacing("%@", with: "zsh"))
             # Install: copy to a directory of $fpath as _artisanctl, then run compinit.
             _artisanctl() {
-                local cmdpath="" word i skip=0
-                local -a commands flags
+                local cmdpath="" word i skip=0 args=0
+                local -a candidates flags
                 for ((i = 2; i < CURRENT; i++)); do
                     word=${words[i]}
                     if ((skip)); then skip=0; continue; fi
@@ -120,13 +140,30 @@ struct CompletionRenderer {
                         *)
                             case "${cmdpath:+$cmdpath }$word" in
                                 \(commandPaths.filter { !$0.path.isEmpty }.map { "\"\($0.path)\"" }.joined(separator: "|"))) cmdpath="${cmdpath:+$cmdpath }$word" ;;
+                                *) args=$((args + 1)) ;;
                             esac
                             ;;
                     esac
                 done
-                case "${words[CURRENT-1]}" in
+                if [[ ${words[CURRENT]} == --*=* ]]; then
+                    local flag=${words[CURRENT]%%=*}
+                    compset -P '*='
+                    case "$flag" in
 
             """
+        let longValueFlags = valueFlags.filter { $0.hasPrefix("--") }
+        for entry in valueCompletions {
+            let action: String
+            switch entry.completion {
+            case .file: action = "_files"
+            case .choices(let values): action = "compadd -- \(values.joined(separator: " "))"
+            case .none: continue
+            }
+            script += "            \(entry.spellings.filter { $0.hasPrefix("--") }.joined(separator: "|"))) \(action) ;;\n"
+        }
+        script += "            \(longValueFlags.joined(separator: "|"))) _message 'value' ;;\n"
+        script += "        esac\n        return\n    fi\n"
+        script += "    case \"${words[CURRENT-1]}\" in\n"
         for entry in valueCompletions {
             let action: String
             switch entry.completion {
@@ -140,7 +177,11 @@ struct CompletionRenderer {
         script += "    esac\n    case \"$cmdpath\" in\n"
         for (path, command) in commandPaths {
             script += "        \"\(path)\")\n"
-            script += "            commands=(\(command.subcommands.map { described($0.name, $0.abstract) }.joined(separator: " ")))\n"
+            script += "            candidates=(\(command.subcommands.map { described($0.name, $0.abstract) }.joined(separator: " ")))\n"
+            for choice in argumentChoices(command) {
+                let values = choice.values.map { described($0, command.arguments[choice.position].help) }.joined(separator: " ")
+                script += "            if ((args \(choice.orLater ? ">=" : "==") \(choice.position))); then candidates=(\(values)); fi\n"
+            }
             let flagEntries = flags(of: command).flatMap { flag in
                 [described("--\(flag.long)", flag.help)] + (flag.short.map { [described("-\($0)", flag.help)] } ?? [])
             }
@@ -148,10 +189,10 @@ struct CompletionRenderer {
         }
         script += """
                 esac
-                if [[ ${words[CURRENT]} == -* || ${#commands} -eq 0 ]]; then
+                if [[ ${words[CURRENT]} == -* || ${#candidates} -eq 0 ]]; then
                     _describe -t flags 'flag' flags
                 else
-                    _describe -t commands 'command' commands
+                    _describe -t commands 'command' candidates
                 fi
             }
             _artisanctl "$@"
@@ -171,6 +212,7 @@ struct CompletionRenderer {
             function __artisanctl_path
                 set -l cmdpath ""
                 set -l skip 0
+                set -l args 0
                 for word in (commandline -opc)[2..-1]
                     if test $skip -eq 1
                         set skip 0
@@ -184,15 +226,26 @@ struct CompletionRenderer {
                             set -l candidate (string trim -- "$cmdpath $word")
                             if contains -- $candidate \(commandPaths.filter { !$0.path.isEmpty }.map { quoted($0.path) }.joined(separator: " "))
                                 set cmdpath $candidate
+                            else
+                                set args (math $args + 1)
                             end
                     end
                 end
                 echo $cmdpath
+                echo $args
             end
 
+            # __artisanctl_at PATH [N | N+]: the command reached is PATH (and N, or at least N,
+            # arguments follow it).
             function __artisanctl_at
                 set -l reached (__artisanctl_path)
-                test "$reached" = "$argv[1]"
+                test "$reached[1]" = "$argv[1]"; or return 1
+                set -q argv[2]; or return 0
+                if string match -q -- '*+' $argv[2]
+                    test $reached[2] -ge (string trim -r -c + -- $argv[2])
+                else
+                    test $reached[2] -eq $argv[2]
+                end
             end
 
             complete -c artisanctl -f
@@ -203,6 +256,11 @@ struct CompletionRenderer {
             let condition = "__artisanctl_at \(quoted(path))"
             for sub in command.subcommands {
                 script += "complete -c artisanctl -n \(quoted(condition)) -a \(sub.name) -d \(quoted(sub.abstract))\n"
+            }
+            for choice in argumentChoices(command) {
+                let positioned = "__artisanctl_at \(quoted(path)) \(choice.position)\(choice.orLater ? "+" : "")"
+                let help = command.arguments[choice.position].help
+                script += "complete -c artisanctl -n \(quoted(positioned)) -a \(quoted(choice.values.joined(separator: " "))) -d \(quoted(help))\n"
             }
             for flag in command.flags { script += fishFlag(flag, condition: condition, quoted: quoted) }
         }

@@ -38,7 +38,7 @@ enum EnvironmentFile {
             var value = line[line.index(after: equals)...]
             if let quote = value.first, quote == "\"" || quote == "'", value.count >= 2, value.last == quote {
                 value = value.dropFirst().dropLast()
-            } else if let comment = value.range(of: " #") {
+            } else if let comment = value.firstRange(of: " #") {
                 value = value[..<comment.lowerBound]
             }
             values[String(line[..<equals])] = String(value)

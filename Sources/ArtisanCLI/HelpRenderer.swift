@@ -17,7 +17,7 @@ struct HelpRenderer {
         }
         text += "\nGlobal flags:\n" + twoColumns(tree.globalFlags.map { ($0.synopsis, $0.help) })
         if !command.examples.isEmpty {
-            text += "\nExamples:\n" + command.examples.map { "  \(tree.root.name) \($0)\n" }.joined()
+            text += "\nExamples:\n" + command.examples.map { "  \(tree.commandLine(ofExample: $0))\n" }.joined()
         }
         if path.isEmpty {
             text += "\nExit status:\n" + twoColumns(ExitStatus.allCases.map { ("\($0.rawValue)", $0.meaning) })

@@ -33,7 +33,7 @@ struct ManPageRenderer {
             }
             for flag in command.flags { page += flagEntry(flag) }
             for example in command.examples {
-                page += ".PP\nExample:\n.RS\n.EX\nartisanctl \(escape(example))\n.EE\n.RE\n"
+                page += ".PP\nExample:\n.RS\n.EX\n\(escape(tree.commandLine(ofExample: example)))\n.EE\n.RE\n"
             }
         }
         page += ".SH GLOBAL FLAGS\nAccepted before or after the command.\n"
@@ -45,7 +45,7 @@ struct ManPageRenderer {
         page += ".SH EXIT STATUS\n"
         for status in ExitStatus.allCases { page += ".TP\n.B \(status.rawValue)\n\(escape(status.meaning))\n" }
         page += ".SH EXAMPLES\n"
-        for example in root.examples { page += ".PP\n.RS\n.EX\nartisanctl \(escape(example))\n.EE\n.RE\n" }
+        for example in root.examples { page += ".PP\n.RS\n.EX\n\(escape(tree.commandLine(ofExample: example)))\n.EE\n.RE\n" }
         page += ".SH SEE ALSO\n.BR psql (1),\n.BR pg_ctl (1),\n.BR crontab (5)\n"
         return page
     }
@@ -56,12 +56,22 @@ struct ManPageRenderer {
         return ".TP\n\\fB\(name)\\fR\(value)\n\(escape(flag.help))\n"
     }
 
+    /// Blank-line separated paragraphs; a run of lines indented by two spaces is one indented
+    /// example block, line for line.
     private func paragraphs(_ text: String) -> String {
         text.split(separator: "\n\n", omittingEmptySubsequences: true)
             .map { block in
-                block.split(separator: "\n").map { line in
-                    line.hasPrefix("  ") ? ".EX\n\(escape(String(line.dropFirst(2))))\n.EE" : escape(String(line))
-                }.joined(separator: "\n")
+                var lines: [String] = []
+                var inExample = false
+                for line in block.split(separator: "\n") {
+                    let indented = line.hasPrefix("  ")
+                    if indented, !inExample { lines += [".RS", ".EX"] }
+                    if !indented, inExample { lines += [".EE", ".RE"] }
+                    inExample = indented
+                    lines.append(escape(String(indented ? line.dropFirst(2) : line)))
+                }
+                if inExample { lines += [".EE", ".RE"] }
+                return lines.joined(separator: "\n")
             }
             .joined(separator: "\n.PP\n") + "\n"
     }

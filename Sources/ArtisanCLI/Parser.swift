@@ -73,7 +73,7 @@ public struct Parser {
                 while let letter = letters.first {
                     letters = letters.dropFirst()
                     guard let flag = flags().first(where: { $0.short == letter }) else {
-                        throw unknownFlag("-\(letter)", candidates: flags().compactMap { $0.short.map { "-\($0)" } }, path: path)
+                        throw unknownShortFlag(letter, in: argument, candidates: flags(), path: path)
                     }
                     if flag.takesValue {
                         try record(flag, letters.isEmpty ? try nextValue(for: flag) : String(letters))
@@ -86,9 +86,17 @@ public struct Parser {
         }
 
         if flagValues["help"] != nil { return .help(path: path, command) }
-        if flagValues["version"] != nil, path.isEmpty { return .version }
+        // "Print the version and exit", wherever it is given: never run a command instead.
+        if flagValues["version"] != nil { return .version }
         guard command.run != nil else {
-            if path.isEmpty { return .help(path: path, command) }
+            if path.isEmpty {
+                // Only words after `--` get here: a command name cannot follow it.
+                if let word = positionals.first {
+                    throw ArtisanError.usage("unexpected argument '\(word)': a command is needed before '--'",
+                                             hint: "run '\(tree.root.name) help' for the commands")
+                }
+                return .help(path: path, command)
+            }
             throw ArtisanError.usage(
                 "\(path.joined(separator: " ")) needs a command: \(command.subcommands.map(\.name).joined(separator: ", "))",
                 hint: "run '\(tree.root.name) help \(path.joined(separator: " "))' for more"
@@ -133,6 +141,20 @@ public struct Parser {
             return ArtisanError.usage("unknown command '\(word)'\(where_)", hint: "did you mean '\(guess)'?")
         }
         return ArtisanError.usage("unknown command '\(word)'\(where_)", hint: "commands: \(names.joined(separator: ", "))")
+    }
+
+    /// `-z`, or a letter of a bundle such as `-qz`. A single-dash long name (`-verbose`) is read as
+    /// a bundle, so the hint points at the long flag it resembles.
+    private func unknownShortFlag(_ letter: Character, in argument: String, candidates: [Flag], path: [String]) -> ArtisanError {
+        let where_ = path.isEmpty ? "" : " for \(path.joined(separator: " "))"
+        let hint: String
+        if argument.count > 2, let guess = Suggestion.closest(to: "-" + argument, among: candidates.map { "--\($0.long)" }) {
+            hint = "did you mean '\(guess)'?"
+        } else {
+            hint = "run '\(([tree.root.name, "help"] + path).joined(separator: " "))' for the flags"
+        }
+        let bundle = argument.count > 2 ? " in '\(argument)'" : ""
+        return ArtisanError.usage("unknown flag '-\(letter)'\(bundle)\(where_)", hint: hint)
     }
 
     private func unknownFlag(_ flag: String, candidates: [String], path: [String]) -> ArtisanError {

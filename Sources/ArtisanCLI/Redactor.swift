@@ -22,13 +22,13 @@ struct Redactor: Sendable {
     /// `postgresql://user:secret@host` → `postgresql://user:***@host`; `password=secret` → `password=***`.
     static func maskingPasswords(_ text: String) -> String {
         var result = text
-        if let scheme = result.range(of: "://"), let at = result[scheme.upperBound...].firstIndex(of: "@"),
+        if let scheme = result.firstRange(of: "://"), let at = result[scheme.upperBound...].firstIndex(of: "@"),
            let colon = result[scheme.upperBound..<at].firstIndex(of: ":") {
             result.replaceSubrange(result.index(after: colon)..<at, with: "***")
         }
         for keyword in ["password=", "password='"] {
             var searchStart = result.startIndex
-            while let range = result[searchStart...].range(of: keyword) {
+            while let range = result[searchStart...].firstRange(of: keyword) {
                 let quoted = keyword.hasSuffix("'")
                 let end = result[range.upperBound...].firstIndex { quoted ? $0 == "'" : ($0 == " " || $0 == "&") } ?? result.endIndex
                 result.replaceSubrange(range.upperBound..<end, with: "***")

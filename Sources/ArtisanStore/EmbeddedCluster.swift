@@ -56,8 +56,9 @@ public struct EmbeddedCluster: Sendable {
         guard let file = fopen(dataDirectory + "/postmaster.pid", "r") else { return .stopped }
         defer { fclose(file) }
         var line = [CChar](repeating: 0, count: 32)
-        guard fgets(&line, Int32(line.count), file) != nil,
-              let pid = pid_t(String(cString: line).filter(\.isNumber)), pid > 0 else { return .stopped }
+        guard fgets(&line, Int32(line.count), file) != nil else { return .stopped }
+        let digits = line.prefix { $0 >= 48 && $0 <= 57 }.map { Character(UnicodeScalar(UInt8($0))) }
+        guard let pid = pid_t(String(digits)), pid > 0 else { return .stopped }
         return kill(pid, 0) == 0 || errno == EPERM ? .running : .stopped
     }
 
