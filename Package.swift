@@ -36,7 +36,7 @@ let package = Package(
         .target(
             name: "ArtisanCLI",
             dependencies: [
-                "ArtisanCore", "ArtisanStore",
+                "ArtisanCore", "ArtisanStore", "CLibEdit",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictness

@@ -15,11 +15,11 @@ _artisanctl() {
         if [[ $word == "=" ]]; then skip=1; continue; fi
         if ((skip)); then skip=0; continue; fi
         case "$word" in
-            --database|-d|--output|-o|--log-format|--env-file|--steps|-n|--dir) skip=1 ;;
+            --database|-d|--artisan|--output|-o|--log-format|--env-file|--name|--email|--phone|--timezone|--plan|--slot-minutes|--min-notice-minutes|--horizon-days|--cancellation-hours|--duration|--price|--deposit-rate|--description|--buffer-before|--buffer-after|--to|--from-time|--to-time|--reason|--file|-f|--steps|-n|--dir) skip=1 ;;
             -*) ;;
             *)
                 case "${cmdpath:+$cmdpath }$word" in
-                    "db"|"db up"|"db down"|"db status"|"db env"|"migrate"|"migrate latest"|"migrate rollback"|"migrate status"|"migrate make"|"completion"|"man"|"help") cmdpath="${cmdpath:+$cmdpath }$word" ;;
+                    "artisan"|"artisan init"|"artisan show"|"artisan set"|"services"|"services list"|"services show"|"services create"|"services update"|"services archive"|"services restore"|"services delete"|"hours"|"hours list"|"hours set"|"hours clear"|"breaks"|"breaks list"|"breaks add"|"breaks remove"|"timeoff"|"timeoff list"|"timeoff add"|"timeoff remove"|"catalog"|"catalog export"|"catalog apply"|"db"|"db up"|"db down"|"db status"|"db env"|"migrate"|"migrate latest"|"migrate rollback"|"migrate status"|"migrate make"|"completion"|"man"|"help") cmdpath="${cmdpath:+$cmdpath }$word" ;;
                     *) args=$((args + 1)) ;;
                 esac
                 ;;
@@ -29,54 +29,137 @@ _artisanctl() {
         --output|-o) COMPREPLY=($(compgen -W "table json csv" -- "$cur")); return ;;
         --log-format) COMPREPLY=($(compgen -W "text json" -- "$cur")); return ;;
         --env-file) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        --plan) COMPREPLY=($(compgen -W "starter pro business" -- "$cur")); return ;;
+        --file|-f) COMPREPLY=($(compgen -f -- "$cur")); return ;;
         --dir) COMPREPLY=($(compgen -f -- "$cur")); return ;;
-        --database|-d|--output|-o|--log-format|--env-file|--steps|-n|--dir) return ;;
+        --database|-d|--artisan|--output|-o|--log-format|--env-file|--name|--email|--phone|--timezone|--plan|--slot-minutes|--min-notice-minutes|--horizon-days|--cancellation-hours|--duration|--price|--deposit-rate|--description|--buffer-before|--buffer-after|--to|--from-time|--to-time|--reason|--file|-f|--steps|-n|--dir) return ;;
     esac
     if ((inline)); then return; fi
     case "$cmdpath" in
         "")
-            candidates="db migrate completion man help"
-            flags="--database -d --output -o --json --no-color --quiet -q --verbose -v --log-format --env-file --yes -y --help -h --version" ;;
+            candidates="artisan services hours breaks timeoff catalog db migrate completion man help"
+            flags="--database -d --artisan --output -o --json --no-color --quiet -q --verbose -v --log-format --env-file --yes -y --help -h --version" ;;
+        "artisan")
+            candidates="init show set"
+            flags="--database -d --artisan --output -o --json --no-color --quiet -q --verbose -v --log-format --env-file --yes -y --help -h --version" ;;
+        "artisan init")
+            candidates=""
+            flags="--name --email --phone --timezone --plan --slot-minutes --min-notice-minutes --horizon-days --cancellation-hours --database -d --artisan --output -o --json --no-color --quiet -q --verbose -v --log-format --env-file --yes -y --help -h --version" ;;
+        "artisan show")
+            candidates=""
+            flags="--all --database -d --artisan --output -o --json --no-color --quiet -q --verbose -v --log-format --env-file --yes -y --help -h --version" ;;
+        "artisan set")
+            candidates=""
+            flags="--name --email --phone --timezone --plan --slot-minutes --min-notice-minutes --horizon-days --cancellation-hours --database -d --artisan --output -o --json --no-color --quiet -q --verbose -v --log-format --env-file --yes -y --help -h --version" ;;
+        "services")
+            candidates="list show create update archive restore delete"
+            flags="--database -d --artisan --output -o --json --no-color --quiet -q --verbose -v --log-format --env-file --yes -y --help -h --version" ;;
+        "services list")
+            candidates=""
+            flags="--all --database -d --artisan --output -o --json --no-color --quiet -q --verbose -v --log-format --env-file --yes -y --help -h --version" ;;
+        "services show")
+            candidates=""
+            flags="--database -d --artisan --output -o --json --no-color --quiet -q --verbose -v --log-format --env-file --yes -y --help -h --version" ;;
+        "services create")
+            candidates=""
+            flags="--name --duration --price --deposit-rate --description --buffer-before --buffer-after --database -d --artisan --output -o --json --no-color --quiet -q --verbose -v --log-format --env-file --yes -y --help -h --version" ;;
+        "services update")
+            candidates=""
+            flags="--name --duration --price --deposit-rate --description --buffer-before --buffer-after --database -d --artisan --output -o --json --no-color --quiet -q --verbose -v --log-format --env-file --yes -y --help -h --version" ;;
+        "services archive")
+            candidates=""
+            flags="--database -d --artisan --output -o --json --no-color --quiet -q --verbose -v --log-format --env-file --yes -y --help -h --version" ;;
+        "services restore")
+            candidates=""
+            flags="--database -d --artisan --output -o --json --no-color --quiet -q --verbose -v --log-format --env-file --yes -y --help -h --version" ;;
+        "services delete")
+            candidates=""
+            flags="--database -d --artisan --output -o --json --no-color --quiet -q --verbose -v --log-format --env-file --yes -y --help -h --version" ;;
+        "hours")
+            candidates="list set clear"
+            flags="--database -d --artisan --output -o --json --no-color --quiet -q --verbose -v --log-format --env-file --yes -y --help -h --version" ;;
+        "hours list")
+            candidates=""
+            flags="--database -d --artisan --output -o --json --no-color --quiet -q --verbose -v --log-format --env-file --yes -y --help -h --version" ;;
+        "hours set")
+            candidates=""
+            flags="--database -d --artisan --output -o --json --no-color --quiet -q --verbose -v --log-format --env-file --yes -y --help -h --version" ;;
+        "hours clear")
+            candidates=""
+            flags="--database -d --artisan --output -o --json --no-color --quiet -q --verbose -v --log-format --env-file --yes -y --help -h --version" ;;
+        "breaks")
+            candidates="list add remove"
+            flags="--database -d --artisan --output -o --json --no-color --quiet -q --verbose -v --log-format --env-file --yes -y --help -h --version" ;;
+        "breaks list")
+            candidates=""
+            flags="--database -d --artisan --output -o --json --no-color --quiet -q --verbose -v --log-format --env-file --yes -y --help -h --version" ;;
+        "breaks add")
+            candidates=""
+            flags="--database -d --artisan --output -o --json --no-color --quiet -q --verbose -v --log-format --env-file --yes -y --help -h --version" ;;
+        "breaks remove")
+            candidates=""
+            flags="--database -d --artisan --output -o --json --no-color --quiet -q --verbose -v --log-format --env-file --yes -y --help -h --version" ;;
+        "timeoff")
+            candidates="list add remove"
+            flags="--database -d --artisan --output -o --json --no-color --quiet -q --verbose -v --log-format --env-file --yes -y --help -h --version" ;;
+        "timeoff list")
+            candidates=""
+            flags="--all --database -d --artisan --output -o --json --no-color --quiet -q --verbose -v --log-format --env-file --yes -y --help -h --version" ;;
+        "timeoff add")
+            candidates=""
+            flags="--to --from-time --to-time --reason --database -d --artisan --output -o --json --no-color --quiet -q --verbose -v --log-format --env-file --yes -y --help -h --version" ;;
+        "timeoff remove")
+            candidates=""
+            flags="--database -d --artisan --output -o --json --no-color --quiet -q --verbose -v --log-format --env-file --yes -y --help -h --version" ;;
+        "catalog")
+            candidates="export apply"
+            flags="--database -d --artisan --output -o --json --no-color --quiet -q --verbose -v --log-format --env-file --yes -y --help -h --version" ;;
+        "catalog export")
+            candidates=""
+            flags="--database -d --artisan --output -o --json --no-color --quiet -q --verbose -v --log-format --env-file --yes -y --help -h --version" ;;
+        "catalog apply")
+            candidates=""
+            flags="--file -f --dry-run --database -d --artisan --output -o --json --no-color --quiet -q --verbose -v --log-format --env-file --yes -y --help -h --version" ;;
         "db")
             candidates="up down status env"
-            flags="--database -d --output -o --json --no-color --quiet -q --verbose -v --log-format --env-file --yes -y --help -h --version" ;;
+            flags="--database -d --artisan --output -o --json --no-color --quiet -q --verbose -v --log-format --env-file --yes -y --help -h --version" ;;
         "db up")
             candidates=""
-            flags="--database -d --output -o --json --no-color --quiet -q --verbose -v --log-format --env-file --yes -y --help -h --version" ;;
+            flags="--database -d --artisan --output -o --json --no-color --quiet -q --verbose -v --log-format --env-file --yes -y --help -h --version" ;;
         "db down")
             candidates=""
-            flags="--database -d --output -o --json --no-color --quiet -q --verbose -v --log-format --env-file --yes -y --help -h --version" ;;
+            flags="--database -d --artisan --output -o --json --no-color --quiet -q --verbose -v --log-format --env-file --yes -y --help -h --version" ;;
         "db status")
             candidates=""
-            flags="--database -d --output -o --json --no-color --quiet -q --verbose -v --log-format --env-file --yes -y --help -h --version" ;;
+            flags="--database -d --artisan --output -o --json --no-color --quiet -q --verbose -v --log-format --env-file --yes -y --help -h --version" ;;
         "db env")
             candidates=""
-            flags="--database -d --output -o --json --no-color --quiet -q --verbose -v --log-format --env-file --yes -y --help -h --version" ;;
+            flags="--database -d --artisan --output -o --json --no-color --quiet -q --verbose -v --log-format --env-file --yes -y --help -h --version" ;;
         "migrate")
             candidates="latest rollback status make"
-            flags="--database -d --output -o --json --no-color --quiet -q --verbose -v --log-format --env-file --yes -y --help -h --version" ;;
+            flags="--database -d --artisan --output -o --json --no-color --quiet -q --verbose -v --log-format --env-file --yes -y --help -h --version" ;;
         "migrate latest")
             candidates=""
-            flags="--database -d --output -o --json --no-color --quiet -q --verbose -v --log-format --env-file --yes -y --help -h --version" ;;
+            flags="--database -d --artisan --output -o --json --no-color --quiet -q --verbose -v --log-format --env-file --yes -y --help -h --version" ;;
         "migrate rollback")
             candidates=""
-            flags="--steps -n --all --database -d --output -o --json --no-color --quiet -q --verbose -v --log-format --env-file --yes -y --help -h --version" ;;
+            flags="--steps -n --all --database -d --artisan --output -o --json --no-color --quiet -q --verbose -v --log-format --env-file --yes -y --help -h --version" ;;
         "migrate status")
             candidates=""
-            flags="--database -d --output -o --json --no-color --quiet -q --verbose -v --log-format --env-file --yes -y --help -h --version" ;;
+            flags="--database -d --artisan --output -o --json --no-color --quiet -q --verbose -v --log-format --env-file --yes -y --help -h --version" ;;
         "migrate make")
             candidates=""
-            flags="--dir --database -d --output -o --json --no-color --quiet -q --verbose -v --log-format --env-file --yes -y --help -h --version" ;;
+            flags="--dir --database -d --artisan --output -o --json --no-color --quiet -q --verbose -v --log-format --env-file --yes -y --help -h --version" ;;
         "completion")
             candidates=""
             if ((args == 0)); then candidates="bash zsh fish"; fi
-            flags="--database -d --output -o --json --no-color --quiet -q --verbose -v --log-format --env-file --yes -y --help -h --version" ;;
+            flags="--database -d --artisan --output -o --json --no-color --quiet -q --verbose -v --log-format --env-file --yes -y --help -h --version" ;;
         "man")
             candidates=""
-            flags="--database -d --output -o --json --no-color --quiet -q --verbose -v --log-format --env-file --yes -y --help -h --version" ;;
+            flags="--database -d --artisan --output -o --json --no-color --quiet -q --verbose -v --log-format --env-file --yes -y --help -h --version" ;;
         "help")
             candidates=""
-            flags="--database -d --output -o --json --no-color --quiet -q --verbose -v --log-format --env-file --yes -y --help -h --version" ;;
+            flags="--database -d --artisan --output -o --json --no-color --quiet -q --verbose -v --log-format --env-file --yes -y --help -h --version" ;;
     esac
     if [[ $cur == -* || -z $candidates ]]; then
         COMPREPLY=($(compgen -W "$flags" -- "$cur"))

@@ -23,6 +23,12 @@ public enum Application {
                 DATABASE_URL, libpq's PG* variables and service file, then that embedded cluster.
                 """,
             subcommands: [
+                ArtisanCommands.command,
+                ServiceCommands.command,
+                WeekCommands.hours,
+                WeekCommands.breaks,
+                TimeOffCommands.command,
+                CatalogCommands.command,
                 DatabaseCommands.command,
                 MigrateCommands.command,
                 MetaCommands.completion,
@@ -32,6 +38,10 @@ public enum Application {
             examples: [
                 "db up",
                 "migrate latest",
+                "artisan init --name 'Léa Martin' --email lea@example.com",
+                "services create --name 'Coupe' --duration 60 --price 45 --deposit-rate 30%",
+                "hours set mon-fri 09:00-18:00",
+                "breaks add mon-fri 12:30-13:30",
                 "migrate status --output json",
             ]
         ),

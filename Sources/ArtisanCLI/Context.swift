@@ -16,6 +16,8 @@ public final class Context: @unchecked Sendable {
     public private(set) var options = GlobalOptions()
     public private(set) var clock: Clock
     public private(set) var logger: Logger
+    /// Reads answers to prompts; nil when nothing can be asked (the shell and the terminal set it).
+    public var lineReader: (any LineReading)?
 
     public init(
         stdout: any TextSink, stderr: any TextSink, stdinIsTerminal: Bool, stdoutIsTerminal: Bool,

@@ -6,6 +6,8 @@ public struct GlobalOptions: Sendable {
     public enum LogFormat: String, Sendable, CaseIterable { case text, json }
 
     public var database: String?
+    /// Which artisan, by e-mail, when the database holds several.
+    public var artisan: String?
     public var output: OutputFormat = .table
     public var json = false
     public var noColor = false
@@ -17,6 +19,7 @@ public struct GlobalOptions: Sendable {
 
     static let flags: [Flag] = [
         Flag("database", short: "d", value: "URL", help: "PostgreSQL URL or key=value string (overrides DATABASE_URL and PG* variables)"),
+        Flag("artisan", value: "EMAIL", help: "The artisan to act for, when the database holds several"),
         Flag("output", short: "o", value: "FORMAT", choices: OutputFormat.allCases.map(\.rawValue), help: "Output format: table, json or csv"),
         Flag("json", help: "Same as --output json; errors also go to stderr as JSON"),
         Flag("no-color", help: "Never colour the output (NO_COLOR is honoured too)"),
@@ -31,6 +34,7 @@ public struct GlobalOptions: Sendable {
 
     init(_ invocation: Invocation) {
         database = invocation.value("database")
+        artisan = invocation.value("artisan")
         json = invocation.isSet("json")
         output = json ? .json : invocation.value("output").flatMap(OutputFormat.init(rawValue:)) ?? .table
         noColor = invocation.isSet("no-color")

@@ -37,7 +37,7 @@ struct MigratorTests {
         #expect(try migrator.status().allSatisfy { $0.state == .applied && $0.appliedAt != nil })
         #expect(try tables() == [
             "artisans", "services", "opening_rules", "break_rules", "bookings", "external_busy_blocks",
-            "calendar_connections", "booking_events", "schema_migrations",
+            "calendar_connections", "booking_events", "time_off", "schema_migrations",
         ])
     }
 
@@ -69,7 +69,7 @@ struct MigratorTests {
         #expect(try connection.query("SELECT 1 FROM pg_extension WHERE extname = 'btree_gist'").isEmpty)
         #expect(try connection.query("SELECT 1 FROM pg_proc WHERE proname = 'bookings_set_occupied'").isEmpty)
         #expect(try migrator.latest().count == Migration.embedded.count)
-        #expect(try tables().count == 9)
+        #expect(try tables().count == 10)
     }
 
     @Test("a migration whose text changed after it was applied is reported as changed")

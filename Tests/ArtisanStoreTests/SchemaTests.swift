@@ -78,7 +78,12 @@ struct SchemaTests {
 
     @Test("the spec's CHECK constraints hold", arguments: [
         "UPDATE artisans SET plan = 'gold'",
-        "UPDATE services SET duration_minutes = 45",
+        "UPDATE services SET duration_minutes = 47",
+        "UPDATE services SET duration_minutes = 1445",
+        "UPDATE services SET buffer_after_minutes = -5",
+        "UPDATE artisans SET slot_granularity_minutes = 7",
+        "INSERT INTO time_off (artisan_id, start_date, end_date) SELECT id, '2030-01-02', '2030-01-01' FROM artisans",
+        "INSERT INTO time_off (artisan_id, start_date, end_date, start_minutes) SELECT id, '2030-01-02', '2030-01-02', 600 FROM artisans",
         "UPDATE services SET duration_minutes = 0",
         "UPDATE services SET base_price_cents = -1",
         "UPDATE services SET deposit_rate = 1.01",
@@ -138,7 +143,8 @@ struct SchemaTests {
         for index in ["idx_artisans_email", "idx_services_artisan_active", "idx_opening_rules_artisan", "idx_break_rules_artisan",
                       "idx_bookings_public_code", "idx_bookings_artisan_status", "idx_bookings_customer_email",
                       "idx_bookings_start_datetime", "idx_external_busy_artisan_range", "idx_external_busy_booking",
-                      "idx_calendar_connections_artisan", "bookings_no_overlap", "idx_booking_events_booking"] {
+                      "idx_calendar_connections_artisan", "bookings_no_overlap", "idx_booking_events_booking",
+                      "idx_services_active_name", "idx_time_off_artisan_range"] {
             #expect(names.contains(index), "missing index \(index)")
         }
     }

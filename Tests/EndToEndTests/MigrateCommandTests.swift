@@ -18,7 +18,7 @@ struct MigrateCommandTests {
     func latest() throws {
         let result = try artisanctl("migrate", "latest")
         #expect(result.status == 0)
-        #expect(result.stdout.contains("Applied 8 migrations"))
+        #expect(result.stdout.contains("Applied \(Migration.embedded.count) migrations"))
         #expect(result.stdout.contains("create_bookings"))
         #expect(result.stderr.isEmpty)
         let again = try artisanctl("migrate", "latest")
@@ -30,15 +30,15 @@ struct MigrateCommandTests {
     func status() throws {
         let pending = try artisanctl("migrate", "status")
         #expect(pending.status == 0)
-        #expect(pending.stdout.split(separator: "\n").filter { $0.contains(" pending") }.count == 8)
+        #expect(pending.stdout.split(separator: "\n").filter { $0.contains(" pending") }.count == Migration.embedded.count)
         try artisanctl("migrate", "latest")
         let json = try artisanctl("--json", "migrate", "status")
         let records = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]]
-        #expect(records?.count == 8)
+        #expect(records?.count == Migration.embedded.count)
         #expect(records?.allSatisfy { $0["state"] as? String == "applied" && $0["appliedAt"] is String } == true)
         let csv = try artisanctl("migrate", "status", "--output=csv")
         #expect(csv.stdout.hasPrefix("version,name,state,appliedAt\n"))
-        #expect(csv.stdout.split(separator: "\n").count == 9)
+        #expect(csv.stdout.split(separator: "\n").count == Migration.embedded.count + 1)
     }
 
     @Test("status reports a migration whose text changed since it was applied")
@@ -75,7 +75,7 @@ struct MigrateCommandTests {
         let connection = try database.connect()
         #expect(try connection.query("SELECT tablename FROM pg_tables WHERE schemaname = 'public'").isEmpty)
         #expect(try artisanctl("migrate", "latest").status == 0)
-        #expect(try connection.query("SELECT tablename FROM pg_tables WHERE schemaname = 'public'").count == 9)
+        #expect(try connection.query("SELECT tablename FROM pg_tables WHERE schemaname = 'public'").count == 10)
     }
 
     @Test("--steps and --all together, or a bad --steps, are usage errors (64)")
@@ -96,9 +96,9 @@ struct MigrateCommandTests {
             return try await group.reduce(into: []) { $0.append($1) }
         }
         #expect(results.allSatisfy { $0.status == 0 }, "\(results.map(\.stderr))")
-        #expect(results.filter { $0.stdout.contains("Applied 8 migrations") }.count == 1)
+        #expect(results.filter { $0.stdout.contains("Applied \(Migration.embedded.count) migrations") }.count == 1)
         let connection = try database.connect()
-        #expect(try connection.query("SELECT version FROM schema_migrations").count == 8)
+        #expect(try connection.query("SELECT version FROM schema_migrations").count == Migration.embedded.count)
     }
 }
 

@@ -1,0 +1,165 @@
+import ArtisanCore
+import ArtisanStore
+
+/// `artisan init | show | set`: who the artisan is and the rules of their diary.
+enum ArtisanCommands {
+    static let command = Command(
+        "artisan", abstract: "Set up and show the artisan and their scheduling settings",
+        discussion: """
+            An instance serves one artisan; when the database holds several, the global --artisan EMAIL \
+            selects one. Scheduling settings: slot granularity (--slot-minutes, default 30), minimum notice \
+            before a booking (--min-notice-minutes, default 120), booking horizon (--horizon-days, default 60) \
+            and cancellation deadline (--cancellation-hours, default 24).
+            """,
+        subcommands: [initialize, show, set]
+    )
+
+    static let settingFlags = [
+        Flag("phone", value: "PHONE", help: "Phone in international form, e.g. +33612345678 (empty to remove)"),
+        Flag("timezone", value: "ZONE", help: "IANA time zone (default Europe/Paris)"),
+        Flag("plan", value: "PLAN", choices: Artisan.Plan.allCases.map(\.rawValue), help: "starter (default), pro or business"),
+        Flag("slot-minutes", value: "MIN", help: "Slot granularity: 5, 10, 15, 20, 30 or 60 minutes"),
+        Flag("min-notice-minutes", value: "MIN", help: "Minimum notice before a booking starts, in minutes"),
+        Flag("horizon-days", value: "DAYS", help: "How many days ahead bookings are offered"),
+        Flag("cancellation-hours", value: "HOURS", help: "Cancellation deadline before the start, in hours"),
+    ]
+
+    static let initialize = Command(
+        "init", abstract: "Create the artisan (asks for the name and e-mail on a terminal)",
+        flags: [
+            Flag("name", value: "NAME", help: "Display name"),
+            Flag("email", value: "EMAIL", help: "E-mail address"),
+        ] + settingFlags,
+        examples: ["artisan init --name 'Léa Martin' --email lea@example.com --phone '+33 6 12 34 56 78'"],
+        run: { invocation, context in
+            let values = try context.requiredValues(invocation, [
+                PromptField(flag: "name", label: "Name") { _ = try Validate.name($0) },
+                PromptField(flag: "email", label: "E-mail") { _ = try Validate.email($0) },
+            ])
+            var artisan = Artisan(displayName: try Validate.name(values["name"]!), email: try Validate.email(values["email"]!))
+            try apply(invocation, to: &artisan, context: context)
+            try context.transaction { connection in
+                let repository = ArtisanRepository(connection: connection)
+                if try repository.find(email: artisan.email) != nil {
+                    throw ArtisanError.invalid(field: "--email", "\(artisan.email) is already an artisan's e-mail")
+                }
+                try repository.insert(artisan)
+            }
+            try print(artisan, context: context)
+        }
+    )
+
+    static let show = Command(
+        "show", abstract: "Show the artisan and their settings",
+        flags: [Flag("all", help: "List every artisan of the database")],
+        run: { invocation, context in
+            if invocation.isSet("all") {
+                let artisans = try context.transaction { try ArtisanRepository(connection: $0).all() }
+                try OutputWriter(context: context).list(artisans.map(Record.init), columns: [
+                    Column("email", "EMAIL") { $0.email }, Column("displayName", "NAME") { $0.displayName },
+                    Column("timezone", "TIME ZONE") { $0.timezone }, Column("plan", "PLAN") { $0.plan },
+                ], empty: "No artisan yet: create one with 'artisanctl artisan init'.")
+                return
+            }
+            let artisan = try context.transaction { try context.currentArtisan($0) }
+            try print(artisan, context: context)
+        }
+    )
+
+    static let set = Command(
+        "set", abstract: "Change the artisan's details or settings",
+        flags: [
+            Flag("name", value: "NAME", help: "Display name"),
+            Flag("email", value: "EMAIL", help: "E-mail address"),
+        ] + settingFlags,
+        examples: ["artisan set --slot-minutes 15 --min-notice-minutes 60"],
+        run: { invocation, context in
+            let artisan = try context.transaction(forArtisan: { connection, current in
+                var artisan = current
+                if let name = invocation.value("name") { artisan.displayName = try Validate.name(name) }
+                if let email = invocation.value("email") {
+                    artisan.email = try Validate.email(email)
+                    if let other = try ArtisanRepository(connection: connection).find(email: artisan.email), other.id != artisan.id {
+                        throw ArtisanError.invalid(field: "--email", "\(artisan.email) is already an artisan's e-mail")
+                    }
+                }
+                try apply(invocation, to: &artisan, context: context)
+                if artisan.settings.slotMinutes != current.settings.slotMinutes {
+                    let misfits = try ServiceRepository(connection: connection, artisan: artisan.id).list(includeArchived: false)
+                        .filter { $0.durationMinutes % artisan.settings.slotMinutes != 0 }
+                    if let service = misfits.first {
+                        throw ArtisanError.invalid(
+                            field: "--slot-minutes",
+                            "\(artisan.settings.slotMinutes) does not divide the \(service.durationMinutes)-minute service '\(service.name)'",
+                            hint: "change or archive that service first")
+                    }
+                }
+                if artisan != current { try ArtisanRepository(connection: connection).update(artisan) }
+                return artisan
+            })
+            try print(artisan, context: context)
+        }
+    )
+
+    /// The optional flags shared by init and set.
+    static func apply(_ invocation: Invocation, to artisan: inout Artisan, context: Context) throws {
+        if let phone = invocation.value("phone") {
+            artisan.phone = phone.isEmpty ? nil : try Validate.internationalPhone(phone)
+        }
+        if let zone = invocation.value("timezone") {
+            artisan.timezone = try Validate.timezone(zone, known: context.timeZones.contains)
+        }
+        if let plan = invocation.value("plan") { artisan.plan = try Validate.plan(plan) }
+        if let slot = invocation.value("slot-minutes") { artisan.settings.slotMinutes = try Validate.slotMinutes(slot) }
+        if let notice = invocation.value("min-notice-minutes") {
+            artisan.settings.minimumNoticeMinutes = try Validate.integer(notice, field: "--min-notice-minutes", in: 0...43_200, unit: "minutes")
+        }
+        if let horizon = invocation.value("horizon-days") {
+            artisan.settings.horizonDays = try Validate.integer(horizon, field: "--horizon-days", in: 1...730, unit: "days")
+        }
+        if let hours = invocation.value("cancellation-hours") {
+            artisan.settings.cancellationDeadlineHours = try Validate.integer(hours, field: "--cancellation-hours", in: 0...720, unit: "hours")
+        }
+    }
+
+    struct Record: Encodable {
+        let id: String
+        let displayName: String
+        let email: String
+        let phone: String?
+        let timezone: String
+        let plan: String
+        let slotMinutes: Int
+        let minNoticeMinutes: Int
+        let horizonDays: Int
+        let cancellationDeadlineHours: Int
+
+        init(_ artisan: Artisan) {
+            id = artisan.id.uuidString.lowercased()
+            displayName = artisan.displayName
+            email = artisan.email
+            phone = artisan.phone
+            timezone = artisan.timezone
+            plan = artisan.plan.rawValue
+            slotMinutes = artisan.settings.slotMinutes
+            minNoticeMinutes = artisan.settings.minimumNoticeMinutes
+            horizonDays = artisan.settings.horizonDays
+            cancellationDeadlineHours = artisan.settings.cancellationDeadlineHours
+        }
+    }
+
+    static func print(_ artisan: Artisan, context: Context) throws {
+        try OutputWriter(context: context).show(Record(artisan), fields: [
+            Column("displayName", "NAME") { $0.displayName },
+            Column("email", "E-MAIL") { $0.email },
+            Column("phone", "PHONE") { $0.phone ?? "" },
+            Column("timezone", "TIME ZONE") { $0.timezone },
+            Column("plan", "PLAN") { $0.plan },
+            Column("slotMinutes", "SLOT") { "\($0.slotMinutes) min" },
+            Column("minNoticeMinutes", "MINIMUM NOTICE") { "\($0.minNoticeMinutes) min" },
+            Column("horizonDays", "HORIZON") { "\($0.horizonDays) days" },
+            Column("cancellationDeadlineHours", "CANCELLATION DEADLINE") { "\($0.cancellationDeadlineHours) h before" },
+            Column("id", "ID") { $0.id },
+        ])
+    }
+}

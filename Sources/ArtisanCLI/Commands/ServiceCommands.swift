@@ -1,0 +1,232 @@
+import ArtisanCore
+import ArtisanStore
+
+/// `services list | show | create | update | archive | restore | delete`.
+enum ServiceCommands {
+    static let command = Command(
+        "services", abstract: "Manage the services the artisan sells",
+        discussion: """
+            Prices are entered and shown in euros (45, 45.5, 45.50 or 45,50) and kept in integer cents. The \
+            deposit rate is 0.30 or 30%. A duration is a positive multiple of the artisan's slot granularity. \
+            Names are unique among active services. --buffer-before and --buffer-after keep travel or set-up \
+            time free around each booking. Archiving hides a service from new bookings and keeps its history.
+            """,
+        subcommands: [list, show, create, update, archive, restore, delete]
+    )
+
+    static let reference = Argument("service", help: "The service's name, id or id prefix")
+
+    static let detailFlags = [
+        Flag("description", value: "TEXT", help: "Description shown to customers (empty to remove)"),
+        Flag("buffer-before", value: "MIN", help: "Minutes kept free before each booking (default 0)"),
+        Flag("buffer-after", value: "MIN", help: "Minutes kept free after each booking (default 0)"),
+    ]
+
+    static let list = Command(
+        "list", abstract: "List the active services (--all: archived too)",
+        flags: [Flag("all", help: "Include archived services")],
+        run: { invocation, context in
+            let services = try context.transaction(forArtisan: { connection, artisan in
+                try ServiceRepository(connection: connection, artisan: artisan.id).list(includeArchived: invocation.isSet("all"))
+            })
+            try OutputWriter(context: context).list(services.map(Record.init), columns: [
+                Column("name", "NAME") { $0.name },
+                Column("durationMinutes", "DURATION") { "\($0.durationMinutes) min" },
+                Column("price", "PRICE") { "\($0.price) €" },
+                Column("depositRate", "DEPOSIT") { "\($0.depositPercent) (\($0.deposit) €)" },
+                Column("buffers", "BUFFERS") { $0.buffers },
+                Column("active", "STATE") { $0.active ? "active" : "archived" },
+                Column("id", "ID") { String($0.id.prefix(8)) },
+            ], empty: "No service yet: add one with 'artisanctl services create'.")
+        }
+    )
+
+    static let show = Command(
+        "show", abstract: "Show one service", arguments: [reference],
+        run: { invocation, context in
+            let service = try context.transaction(forArtisan: { connection, artisan in
+                try find(invocation.argument("service")!, ServiceRepository(connection: connection, artisan: artisan.id))
+            })
+            try print(service, context: context)
+        }
+    )
+
+    static let create = Command(
+        "create", abstract: "Add a service (asks for what is missing on a terminal)",
+        flags: [
+            Flag("name", value: "NAME", help: "Name, unique among active services"),
+            Flag("duration", value: "MIN", help: "Duration in minutes, a multiple of the slot granularity"),
+            Flag("price", value: "EUR", help: "Price in euros"),
+            Flag("deposit-rate", value: "RATE", help: "Share paid as a deposit: 0.30 or 30%"),
+        ] + detailFlags,
+        examples: ["services create --name 'Coupe femme' --duration 60 --price 45,50 --deposit-rate 30%"],
+        run: { invocation, context in
+            // The granularity is needed to check a duration typed at the prompt.
+            let artisan = try context.transaction { try context.currentArtisan($0) }
+            let granularity = artisan.settings.slotMinutes
+            let values = try context.requiredValues(invocation, [
+                PromptField(flag: "name", label: "Name") { _ = try Validate.name($0) },
+                PromptField(flag: "duration", label: "Duration (minutes)") { _ = try Validate.duration($0, granularity: granularity) },
+                PromptField(flag: "price", label: "Price (EUR)") { _ = try Validate.money($0) },
+                PromptField(flag: "deposit-rate", label: "Deposit rate (0.30 or 30%)") { _ = try Validate.depositRate($0) },
+            ])
+            let service = try context.transaction(forArtisan: { connection, artisan in
+                var service = Service(
+                    name: try Validate.name(values["name"]!),
+                    durationMinutes: try Validate.duration(values["duration"]!, granularity: artisan.settings.slotMinutes),
+                    price: try Validate.money(values["price"]!), depositRate: try Validate.depositRate(values["deposit-rate"]!))
+                try applyDetails(invocation, to: &service)
+                let repository = ServiceRepository(connection: connection, artisan: artisan.id)
+                try checkNameFree(service, repository)
+                try repository.insert(service)
+                return service
+            })
+            try print(service, context: context)
+        }
+    )
+
+    static let update = Command(
+        "update", abstract: "Change a service", arguments: [reference],
+        flags: [
+            Flag("name", value: "NAME", help: "New name"),
+            Flag("duration", value: "MIN", help: "Duration in minutes"),
+            Flag("price", value: "EUR", help: "Price in euros"),
+            Flag("deposit-rate", value: "RATE", help: "Deposit rate: 0.30 or 30%"),
+        ] + detailFlags,
+        examples: ["services update 'Coupe femme' --price 48 --buffer-after 15"],
+        run: { invocation, context in
+            let service = try context.transaction(forArtisan: { connection, artisan in
+                let repository = ServiceRepository(connection: connection, artisan: artisan.id)
+                var service = try find(invocation.argument("service")!, repository)
+                if let name = invocation.value("name") { service.name = try Validate.name(name) }
+                if let duration = invocation.value("duration") {
+                    service.durationMinutes = try Validate.duration(duration, granularity: artisan.settings.slotMinutes)
+                }
+                if let price = invocation.value("price") { service.price = try Validate.money(price) }
+                if let rate = invocation.value("deposit-rate") { service.depositRate = try Validate.depositRate(rate) }
+                try applyDetails(invocation, to: &service)
+                if service.isActive { try checkNameFree(service, repository) }
+                try repository.update(service)
+                return service
+            })
+            try print(service, context: context)
+        }
+    )
+
+    static let archive = Command(
+        "archive", abstract: "Archive a service: no new bookings, history kept", arguments: [reference],
+        run: { invocation, context in try setActive(false, invocation, context) }
+    )
+
+    static let restore = Command(
+        "restore", abstract: "Make an archived service active again", arguments: [reference],
+        run: { invocation, context in try setActive(true, invocation, context) }
+    )
+
+    static let delete = Command(
+        "delete", abstract: "Delete a service that no booking refers to (asks first; --yes without a terminal)",
+        arguments: [reference],
+        run: { invocation, context in
+            let name = try context.transaction(forArtisan: { connection, artisan in
+                let repository = ServiceRepository(connection: connection, artisan: artisan.id)
+                let service = try find(invocation.argument("service")!, repository)
+                let bookings = try repository.bookingCount(service.id)
+                guard bookings == 0 else {
+                    throw ArtisanError(.invalid, code: "SERVICE_IN_USE",
+                                       "service '\(service.name)' has \(bookings) booking\(bookings == 1 ? "" : "s") and cannot be deleted",
+                                       hint: "archive it instead: artisanctl services archive '\(service.name)'")
+                }
+                try context.confirm("delete the service '\(service.name)'")
+                try repository.delete(service.id)
+                return service.name
+            })
+            context.note("Deleted the service '\(name)'.")
+        }
+    )
+
+    // MARK: - Helpers
+
+    static func find(_ reference: String, _ repository: ServiceRepository) throws -> Service {
+        guard let service = try repository.find(reference) else {
+            throw ArtisanError.notFound(code: "SERVICE_NOT_FOUND", "no service '\(reference)'", hint: "see them with 'artisanctl services list --all'")
+        }
+        return service
+    }
+
+    static func checkNameFree(_ service: Service, _ repository: ServiceRepository) throws {
+        if try repository.activeService(named: service.name, excluding: service.id) != nil {
+            throw ArtisanError.invalid(field: "--name", "an active service is already called '\(service.name)'")
+        }
+    }
+
+    static func applyDetails(_ invocation: Invocation, to service: inout Service) throws {
+        if let description = invocation.value("description") {
+            service.description = try Validate.text(description, field: "--description", maximum: 2000)
+        }
+        if let before = invocation.value("buffer-before") { service.bufferBeforeMinutes = try Validate.buffer(before, field: "--buffer-before") }
+        if let after = invocation.value("buffer-after") { service.bufferAfterMinutes = try Validate.buffer(after, field: "--buffer-after") }
+    }
+
+    static func setActive(_ active: Bool, _ invocation: Invocation, _ context: Context) throws {
+        let service = try context.transaction(forArtisan: { connection, artisan in
+            let repository = ServiceRepository(connection: connection, artisan: artisan.id)
+            var service = try find(invocation.argument("service")!, repository)
+            guard service.isActive != active else { return service }
+            service.isActive = active
+            if active { try checkNameFree(service, repository) }
+            try repository.update(service)
+            return service
+        })
+        context.note("Service '\(service.name)' is \(active ? "active" : "archived").")
+    }
+
+    struct Record: Encodable {
+        let id: String
+        let name: String
+        let description: String?
+        let durationMinutes: Int
+        let price: String
+        let priceCents: Int
+        let depositRate: String
+        let depositPercent: String
+        let deposit: String
+        let depositCents: Int
+        let bufferBeforeMinutes: Int
+        let bufferAfterMinutes: Int
+        let active: Bool
+
+        init(_ service: Service) {
+            id = service.id.uuidString.lowercased()
+            name = service.name
+            description = service.description
+            durationMinutes = service.durationMinutes
+            price = service.price.description
+            priceCents = service.price.cents
+            depositRate = service.depositRate.description
+            depositPercent = service.depositRate.percent
+            deposit = service.deposit.description
+            depositCents = service.deposit.cents
+            bufferBeforeMinutes = service.bufferBeforeMinutes
+            bufferAfterMinutes = service.bufferAfterMinutes
+            active = service.isActive
+        }
+
+        var buffers: String {
+            bufferBeforeMinutes == 0 && bufferAfterMinutes == 0 ? "-" : "\(bufferBeforeMinutes)/\(bufferAfterMinutes) min"
+        }
+    }
+
+    static func print(_ service: Service, context: Context) throws {
+        try OutputWriter(context: context).show(Record(service), fields: [
+            Column("name", "NAME") { $0.name },
+            Column("description", "DESCRIPTION") { $0.description ?? "" },
+            Column("durationMinutes", "DURATION") { "\($0.durationMinutes) min" },
+            Column("price", "PRICE") { "\($0.price) €" },
+            Column("depositRate", "DEPOSIT") { "\($0.depositPercent) = \($0.deposit) €" },
+            Column("bufferBeforeMinutes", "BUFFER BEFORE") { "\($0.bufferBeforeMinutes) min" },
+            Column("bufferAfterMinutes", "BUFFER AFTER") { "\($0.bufferAfterMinutes) min" },
+            Column("active", "STATE") { $0.active ? "active" : "archived" },
+            Column("id", "ID") { $0.id },
+        ])
+    }
+}

@@ -1,0 +1,98 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// A service the artisan sells: its length, its price in cents and the share paid as a deposit.
+public struct Service: Sendable, Equatable {
+    public var id: UUID
+    public var name: String
+    public var description: String?
+    public var durationMinutes: Int
+    public var price: Money
+    public var depositRate: DepositRate
+    /// Travel or set-up time kept free before and after each booking of it.
+    public var bufferBeforeMinutes: Int
+    public var bufferAfterMinutes: Int
+    public var isActive: Bool
+
+    public init(id: UUID = UUID(), name: String, description: String? = nil, durationMinutes: Int, price: Money,
+                depositRate: DepositRate, bufferBeforeMinutes: Int = 0, bufferAfterMinutes: Int = 0, isActive: Bool = true) {
+        self.id = id
+        self.name = name
+        self.description = description
+        self.durationMinutes = durationMinutes
+        self.price = price
+        self.depositRate = depositRate
+        self.bufferBeforeMinutes = bufferBeforeMinutes
+        self.bufferAfterMinutes = bufferAfterMinutes
+        self.isActive = isActive
+    }
+
+    /// The deposit for this service's price, in cents, rounded half-up.
+    public var deposit: Money { depositRate.deposit(on: price) }
+}
+
+/// An amount of euros kept as integer cents: entered as `45`, `45.5`, `45.50` or `45,50`, never a float.
+public struct Money: Sendable, Hashable, Comparable, CustomStringConvertible {
+    public let cents: Int
+
+    public init(cents: Int) { self.cents = cents }
+
+    /// Parses euros; nil for anything else (negative, more than two decimals, letters, separators).
+    public init?(euros text: String) {
+        let normalized = text.replacing(",", with: ".")
+        let parts = normalized.split(separator: ".", omittingEmptySubsequences: false)
+        guard (1...2).contains(parts.count), let whole = ASCIIDigits.value(parts[0].utf8), parts[0].count <= 7 else { return nil }
+        var fraction = 0
+        if parts.count == 2 {
+            guard (1...2).contains(parts[1].count), let value = ASCIIDigits.value(parts[1].utf8) else { return nil }
+            fraction = parts[1].count == 1 ? value * 10 : value
+        }
+        cents = whole * 100 + fraction
+    }
+
+    /// `45.50`
+    public var description: String { "\(cents / 100).\(ASCIIDigits.padded(cents % 100, width: 2))" }
+
+    public static func < (lhs: Money, rhs: Money) -> Bool { lhs.cents < rhs.cents }
+}
+
+/// The share of the price paid as a deposit, in hundredths (the spec's DECIMAL(3,2)): `0.30` or `30%`.
+public struct DepositRate: Sendable, Hashable, CustomStringConvertible {
+    public let hundredths: Int
+
+    public init?(hundredths: Int) {
+        guard (0...100).contains(hundredths) else { return nil }
+        self.hundredths = hundredths
+    }
+
+    /// Parses `0.30`, `0,3`, `1`, `30%`; nil when not between 0 and 1 with at most two decimals.
+    public init?(_ text: String) {
+        if text.hasSuffix("%") {
+            guard let percent = ASCIIDigits.value(text.dropLast().utf8) else { return nil }
+            self.init(hundredths: percent)
+        } else {
+            let parts = text.replacing(",", with: ".").split(separator: ".", omittingEmptySubsequences: false)
+            guard (1...2).contains(parts.count), let whole = ASCIIDigits.value(parts[0].utf8) else { return nil }
+            var fraction = 0
+            if parts.count == 2 {
+                guard (1...2).contains(parts[1].count), let value = ASCIIDigits.value(parts[1].utf8) else { return nil }
+                fraction = parts[1].count == 1 ? value * 10 : value
+            }
+            self.init(hundredths: whole * 100 + fraction)
+        }
+    }
+
+    /// The deposit on `price`, in cents, rounded half-up: 30% of 45.55 € is 13.665 € → 13.67 €.
+    public func deposit(on price: Money) -> Money {
+        Money(cents: (price.cents * hundredths + 50) / 100)
+    }
+
+    /// `0.30`, as stored in the database.
+    public var description: String { "\(hundredths / 100).\(ASCIIDigits.padded(hundredths % 100, width: 2))" }
+
+    /// `30%`, as shown to people.
+    public var percent: String { "\(hundredths)%" }
+}
