@@ -28,6 +28,8 @@ public enum Application {
                 WeekCommands.hours,
                 WeekCommands.breaks,
                 TimeOffCommands.command,
+                BookingCommands.availability,
+                BookingCommands.command,
                 CatalogCommands.command,
                 DatabaseCommands.command,
                 MigrateCommands.command,

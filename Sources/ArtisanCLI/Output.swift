@@ -42,6 +42,32 @@ struct OutputWriter {
         }
     }
 
+    /// Records produced one at a time (`produce` calls its argument for each): CSV and JSON are
+    /// written as they come, so memory stays flat for any number of rows; a table needs them all.
+    func stream<Record: Encodable>(columns: [Column<Record>], empty: String? = nil,
+                                   _ produce: ((Record) throws -> Void) throws -> Void) throws {
+        switch context.options.output {
+        case .csv:
+            context.stdout.line(columns.map { Self.csvField($0.key) }.joined(separator: ","))
+            try produce { record in context.stdout.line(columns.map { Self.csvField($0.value(record)) }.joined(separator: ",")) }
+        case .json:
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            var first = true
+            context.stdout.write("[")
+            try produce { record in
+                let object = String(decoding: try encoder.encode(record), as: UTF8.self).replacing("\n", with: "\n  ")
+                context.stdout.write((first ? "\n  " : ",\n  ") + object)
+                first = false
+            }
+            context.stdout.line(first ? "]" : "\n]")
+        case .table:
+            var records: [Record] = []
+            try produce { records.append($0) }
+            try list(records, columns: columns, empty: empty)
+        }
+    }
+
     /// One record: a two-column FIELD/VALUE table, a JSON object, or a one-row CSV.
     func show<Record: Encodable>(_ record: Record, fields: [Column<Record>]) throws {
         switch context.options.output {

@@ -1,0 +1,138 @@
+import ArtisanCore
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// An artisan's bookings, their audit trail, and the busy time availability must avoid.
+public struct BookingRepository {
+    let connection: PostgresConnection
+    let artisan: UUID
+
+    public init(connection: PostgresConnection, artisan: UUID) {
+        self.connection = connection
+        self.artisan = artisan
+    }
+
+    static let columns = """
+        b.id, b.public_code, b.service_id, s.name AS service_name, b.status, b.customer_name, b.customer_email, b.customer_phone,
+        b.start_datetime, b.duration_minutes, b.price_cents, b.deposit_rate, b.deposit_amount_cents, b.deposit_payment_status,
+        b.buffer_before_minutes, b.buffer_after_minutes, b.notifications_email, b.notifications_sms
+        """
+
+    /// Inserts a booking; a taken public code or an overlapping slot comes back as the database's error.
+    public func insert(_ booking: Booking) throws {
+        try connection.execute("""
+            INSERT INTO bookings (id, public_code, artisan_id, service_id, status, customer_name, customer_email, customer_phone,
+                                  start_datetime, duration_minutes, price_cents, deposit_amount_cents, deposit_rate, deposit_payment_status,
+                                  notifications_email, notifications_sms, buffer_before_minutes, buffer_after_minutes)
+            VALUES (\(booking.id), \(booking.publicCode), \(artisan), \(booking.serviceID), \(booking.status.rawValue),
+                    \(booking.customer.name), \(booking.customer.email), \(booking.customer.phone), \(booking.start),
+                    \(booking.durationMinutes), \(booking.price.cents), \(booking.deposit.cents),
+                    \(PostgresNumeric(booking.depositRate.description)!), \(booking.depositStatus.rawValue),
+                    \(booking.notifyByEmail), \(booking.notifyBySMS), \(booking.bufferBeforeMinutes), \(booking.bufferAfterMinutes))
+            """)
+    }
+
+    public func updateScheduleAndStatus(_ booking: Booking) throws {
+        try connection.execute("""
+            UPDATE bookings SET status = \(booking.status.rawValue), start_datetime = \(booking.start), updated_at = now()
+            WHERE id = \(booking.id) AND artisan_id = \(artisan)
+            """)
+    }
+
+    /// By public code, locked for update (a change of it is decided on what is read here).
+    public func find(code: String, forUpdate: Bool = false) throws -> Booking? {
+        try connection.query("""
+            SELECT \(unsafeSQL: Self.columns) FROM bookings b JOIN services s ON s.id = b.service_id
+            WHERE b.artisan_id = \(artisan) AND b.public_code = \(code.uppercased())
+            \(unsafeSQL: forUpdate ? "FOR UPDATE OF b" : "")
+            """).first.map(Self.decode)
+    }
+
+    public struct Filter: Sendable {
+        public var from: Timestamp?
+        public var to: Timestamp?
+        public var status: Booking.Status?
+        public var serviceID: UUID?
+        /// Matches the customer's name, e-mail or phone, case-insensitively.
+        public var customer: String?
+
+        public init(from: Timestamp? = nil, to: Timestamp? = nil, status: Booking.Status? = nil, serviceID: UUID? = nil, customer: String? = nil) {
+            self.from = from
+            self.to = to
+            self.status = status
+            self.serviceID = serviceID
+            self.customer = customer
+        }
+    }
+
+    /// The bookings matching `filter`, chronologically, one at a time (memory stays flat).
+    public func stream(_ filter: Filter, _ body: (Booking) throws -> Void) throws {
+        let pattern = filter.customer.map { "%" + $0.replacing("\\", with: "\\\\").replacing("%", with: "\\%").replacing("_", with: "\\_") + "%" }
+        try connection.stream("""
+            SELECT \(unsafeSQL: Self.columns) FROM bookings b JOIN services s ON s.id = b.service_id
+            WHERE b.artisan_id = \(artisan)
+              AND (\(filter.from)::timestamptz IS NULL OR b.start_datetime >= \(filter.from))
+              AND (\(filter.to)::timestamptz IS NULL OR b.start_datetime < \(filter.to))
+              AND (\(filter.status?.rawValue)::text IS NULL OR b.status = \(filter.status?.rawValue))
+              AND (\(filter.serviceID)::uuid IS NULL OR b.service_id = \(filter.serviceID))
+              AND (\(pattern)::text IS NULL OR b.customer_name ILIKE \(pattern) OR b.customer_email ILIKE \(pattern)
+                   OR coalesce(b.customer_phone, '') ILIKE \(pattern))
+            ORDER BY b.start_datetime, b.public_code
+            """) { row in try body(try Self.decode(row)) }
+    }
+
+    /// Busy time overlapping `window`: other active bookings' buffered spans, and the external
+    /// calendar blocks (not the blocks that only mirror our own bookings).
+    public func busyIntervals(in window: Interval, excluding booking: UUID? = nil) throws -> [Interval] {
+        let range = "[\(window.start.iso8601()),\(window.end.iso8601()))"
+        var intervals: [Interval] = []
+        try connection.stream("""
+            SELECT lower(occupied) AS s, upper(occupied) AS e FROM bookings
+            WHERE artisan_id = \(artisan) AND status IN ('confirmed', 'rescheduled') AND occupied && \(range)::tstzrange
+              AND id IS DISTINCT FROM \(booking)
+            UNION ALL
+            SELECT start_datetime, end_datetime FROM external_busy_blocks
+            WHERE artisan_id = \(artisan) AND source = 'external' AND start_datetime < \(window.end) AND end_datetime > \(window.start)
+            """) { row in
+            intervals.append(Interval(start: try row.decode("s"), end: try row.decode("e")))
+        }
+        return intervals
+    }
+
+    /// One line of the audit trail.
+    public func recordEvent(_ booking: UUID, kind: String, details: [String: String], at: Timestamp) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let json = String(decoding: try encoder.encode(details), as: UTF8.self)
+        try connection.execute("""
+            INSERT INTO booking_events (booking_id, at, kind, details) VALUES (\(booking), \(at), \(kind), \(json)::jsonb)
+            """)
+    }
+
+    public func events(_ booking: UUID) throws -> [(at: Timestamp, kind: String, details: String)] {
+        try connection.query("SELECT at, kind, details::text AS details FROM booking_events WHERE booking_id = \(booking) ORDER BY at, id")
+            .map { (try $0.decode("at"), try $0.decode("kind"), try $0.decode("details")) }
+    }
+
+    static func decode(_ row: Row) throws -> Booking {
+        let rate: PostgresNumeric = try row.decode("deposit_rate")
+        guard let status = Booking.Status(rawValue: try row.decode("status")),
+              let depositStatus = Booking.DepositStatus(rawValue: try row.decode("deposit_payment_status")),
+              let hundredths = rate.scaled(by: 2), let depositRate = DepositRate(hundredths: hundredths) else {
+            throw DatabaseError(kind: .decoding, message: "a booking row holds a status or rate outside the schema's sets", column: "status")
+        }
+        return Booking(
+            id: try row.decode("id"), publicCode: try row.decode("public_code"), serviceID: try row.decode("service_id"),
+            serviceName: try row.decode("service_name"), status: status,
+            customer: Customer(name: try row.decode("customer_name"), email: try row.decode("customer_email"),
+                               phone: try row.decode("customer_phone", as: String?.self)),
+            start: try row.decode("start_datetime"), durationMinutes: try row.decode("duration_minutes"),
+            price: Money(cents: try row.decode("price_cents")), depositRate: depositRate, deposit: Money(cents: try row.decode("deposit_amount_cents")),
+            depositStatus: depositStatus, bufferBeforeMinutes: try row.decode("buffer_before_minutes"),
+            bufferAfterMinutes: try row.decode("buffer_after_minutes"), notifyByEmail: try row.decode("notifications_email"),
+            notifyBySMS: try row.decode("notifications_sms"))
+    }
+}
