@@ -15,11 +15,11 @@ _artisanctl() {
         if [[ $word == "=" ]]; then skip=1; continue; fi
         if ((skip)); then skip=0; continue; fi
         case "$word" in
-            --database|-d|--artisan|--output|-o|--log-format|--env-file|--name|--email|--phone|--timezone|--plan|--slot-minutes|--min-notice-minutes|--horizon-days|--cancellation-hours|--duration|--price|--deposit-rate|--description|--buffer-before|--buffer-after|--to|--from-time|--to-time|--reason|--file|-f|--steps|-n|--dir) skip=1 ;;
+            --database|-d|--artisan|--output|-o|--log-format|--env-file|--name|--email|--phone|--timezone|--plan|--slot-minutes|--min-notice-minutes|--horizon-days|--cancellation-hours|--duration|--price|--deposit-rate|--description|--buffer-before|--buffer-after|--to|--from-time|--to-time|--reason|--service|-s|--date|--days|--time|--from|--status|--customer|--file|-f|--steps|-n|--dir) skip=1 ;;
             -*) ;;
             *)
                 case "${cmdpath:+$cmdpath }$word" in
-                    "artisan"|"artisan init"|"artisan show"|"artisan set"|"services"|"services list"|"services show"|"services create"|"services update"|"services archive"|"services restore"|"services delete"|"hours"|"hours list"|"hours set"|"hours clear"|"breaks"|"breaks list"|"breaks add"|"breaks remove"|"timeoff"|"timeoff list"|"timeoff add"|"timeoff remove"|"catalog"|"catalog export"|"catalog apply"|"db"|"db up"|"db down"|"db status"|"db env"|"migrate"|"migrate latest"|"migrate rollback"|"migrate status"|"migrate make"|"completion"|"man"|"help") cmdpath="${cmdpath:+$cmdpath }$word" ;;
+                    "artisan"|"artisan init"|"artisan show"|"artisan set"|"services"|"services list"|"services show"|"services create"|"services update"|"services archive"|"services restore"|"services delete"|"hours"|"hours list"|"hours set"|"hours clear"|"breaks"|"breaks list"|"breaks add"|"breaks remove"|"timeoff"|"timeoff list"|"timeoff add"|"timeoff remove"|"availability"|"bookings"|"bookings create"|"bookings list"|"bookings show"|"bookings cancel"|"bookings reschedule"|"catalog"|"catalog export"|"catalog apply"|"db"|"db up"|"db down"|"db status"|"db env"|"migrate"|"migrate latest"|"migrate rollback"|"migrate status"|"migrate make"|"completion"|"man"|"help") cmdpath="${cmdpath:+$cmdpath }$word" ;;
                     *) args=$((args + 1)) ;;
                 esac
                 ;;
@@ -30,14 +30,15 @@ _artisanctl() {
         --log-format) COMPREPLY=($(compgen -W "text json" -- "$cur")); return ;;
         --env-file) COMPREPLY=($(compgen -f -- "$cur")); return ;;
         --plan) COMPREPLY=($(compgen -W "starter pro business" -- "$cur")); return ;;
+        --status) COMPREPLY=($(compgen -W "confirmed cancelled rescheduled" -- "$cur")); return ;;
         --file|-f) COMPREPLY=($(compgen -f -- "$cur")); return ;;
         --dir) COMPREPLY=($(compgen -f -- "$cur")); return ;;
-        --database|-d|--artisan|--output|-o|--log-format|--env-file|--name|--email|--phone|--timezone|--plan|--slot-minutes|--min-notice-minutes|--horizon-days|--cancellation-hours|--duration|--price|--deposit-rate|--description|--buffer-before|--buffer-after|--to|--from-time|--to-time|--reason|--file|-f|--steps|-n|--dir) return ;;
+        --database|-d|--artisan|--output|-o|--log-format|--env-file|--name|--email|--phone|--timezone|--plan|--slot-minutes|--min-notice-minutes|--horizon-days|--cancellation-hours|--duration|--price|--deposit-rate|--description|--buffer-before|--buffer-after|--to|--from-time|--to-time|--reason|--service|-s|--date|--days|--time|--from|--status|--customer|--file|-f|--steps|-n|--dir) return ;;
     esac
     if ((inline)); then return; fi
     case "$cmdpath" in
         "")
-            candidates="artisan services hours breaks timeoff catalog db migrate completion man help"
+            candidates="artisan services hours breaks timeoff availability bookings catalog db migrate completion man help"
             flags="--database -d --artisan --output -o --json --no-color --quiet -q --verbose -v --log-format --env-file --yes -y --help -h --version" ;;
         "artisan")
             candidates="init show set"
@@ -111,6 +112,27 @@ _artisanctl() {
         "timeoff remove")
             candidates=""
             flags="--database -d --artisan --output -o --json --no-color --quiet -q --verbose -v --log-format --env-file --yes -y --help -h --version" ;;
+        "availability")
+            candidates=""
+            flags="--service -s --date --days --database -d --artisan --output -o --json --no-color --quiet -q --verbose -v --log-format --env-file --yes -y --help -h --version" ;;
+        "bookings")
+            candidates="create list show cancel reschedule"
+            flags="--database -d --artisan --output -o --json --no-color --quiet -q --verbose -v --log-format --env-file --yes -y --help -h --version" ;;
+        "bookings create")
+            candidates=""
+            flags="--service -s --date --time --name --email --phone --sms --no-email --database -d --artisan --output -o --json --no-color --quiet -q --verbose -v --log-format --env-file --yes -y --help -h --version" ;;
+        "bookings list")
+            candidates=""
+            flags="--from --to --status --service -s --customer --all --database -d --artisan --output -o --json --no-color --quiet -q --verbose -v --log-format --env-file --yes -y --help -h --version" ;;
+        "bookings show")
+            candidates=""
+            flags="--email --database -d --artisan --output -o --json --no-color --quiet -q --verbose -v --log-format --env-file --yes -y --help -h --version" ;;
+        "bookings cancel")
+            candidates=""
+            flags="--reason --force --database -d --artisan --output -o --json --no-color --quiet -q --verbose -v --log-format --env-file --yes -y --help -h --version" ;;
+        "bookings reschedule")
+            candidates=""
+            flags="--date --time --force --database -d --artisan --output -o --json --no-color --quiet -q --verbose -v --log-format --env-file --yes -y --help -h --version" ;;
         "catalog")
             candidates="export apply"
             flags="--database -d --artisan --output -o --json --no-color --quiet -q --verbose -v --log-format --env-file --yes -y --help -h --version" ;;

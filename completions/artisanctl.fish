@@ -11,12 +11,12 @@ function __artisanctl_path
             continue
         end
         switch $word
-            case --database -d --artisan --output -o --log-format --env-file --name --email --phone --timezone --plan --slot-minutes --min-notice-minutes --horizon-days --cancellation-hours --duration --price --deposit-rate --description --buffer-before --buffer-after --to --from-time --to-time --reason --file -f --steps -n --dir
+            case --database -d --artisan --output -o --log-format --env-file --name --email --phone --timezone --plan --slot-minutes --min-notice-minutes --horizon-days --cancellation-hours --duration --price --deposit-rate --description --buffer-before --buffer-after --to --from-time --to-time --reason --service -s --date --days --time --from --status --customer --file -f --steps -n --dir
                 set skip 1
             case '-*'
             case '*'
                 set -l candidate (string trim -- "$cmdpath $word")
-                if contains -- $candidate 'artisan' 'artisan init' 'artisan show' 'artisan set' 'services' 'services list' 'services show' 'services create' 'services update' 'services archive' 'services restore' 'services delete' 'hours' 'hours list' 'hours set' 'hours clear' 'breaks' 'breaks list' 'breaks add' 'breaks remove' 'timeoff' 'timeoff list' 'timeoff add' 'timeoff remove' 'catalog' 'catalog export' 'catalog apply' 'db' 'db up' 'db down' 'db status' 'db env' 'migrate' 'migrate latest' 'migrate rollback' 'migrate status' 'migrate make' 'completion' 'man' 'help'
+                if contains -- $candidate 'artisan' 'artisan init' 'artisan show' 'artisan set' 'services' 'services list' 'services show' 'services create' 'services update' 'services archive' 'services restore' 'services delete' 'hours' 'hours list' 'hours set' 'hours clear' 'breaks' 'breaks list' 'breaks add' 'breaks remove' 'timeoff' 'timeoff list' 'timeoff add' 'timeoff remove' 'availability' 'bookings' 'bookings create' 'bookings list' 'bookings show' 'bookings cancel' 'bookings reschedule' 'catalog' 'catalog export' 'catalog apply' 'db' 'db up' 'db down' 'db status' 'db env' 'migrate' 'migrate latest' 'migrate rollback' 'migrate status' 'migrate make' 'completion' 'man' 'help'
                     set cmdpath $candidate
                 else
                     set args (math $args + 1)
@@ -58,6 +58,8 @@ complete -c artisanctl -n '__artisanctl_at \'\'' -a services -d 'Manage the serv
 complete -c artisanctl -n '__artisanctl_at \'\'' -a hours -d 'Show and set the opening hours of each day of the week'
 complete -c artisanctl -n '__artisanctl_at \'\'' -a breaks -d 'Recurring breaks within the week (lunch, coffee)'
 complete -c artisanctl -n '__artisanctl_at \'\'' -a timeoff -d 'Holidays and closures'
+complete -c artisanctl -n '__artisanctl_at \'\'' -a availability -d 'The bookable slots of a service, day by day, in the artisan\'s time zone'
+complete -c artisanctl -n '__artisanctl_at \'\'' -a bookings -d 'Book, list, show, cancel and reschedule appointments'
 complete -c artisanctl -n '__artisanctl_at \'\'' -a catalog -d 'Export the catalogue as JSON, or make the database match a JSON file'
 complete -c artisanctl -n '__artisanctl_at \'\'' -a db -d 'Manage the embedded PostgreSQL cluster (the default database)'
 complete -c artisanctl -n '__artisanctl_at \'\'' -a migrate -d 'Apply, revert and inspect the schema migrations'
@@ -122,6 +124,34 @@ complete -c artisanctl -n '__artisanctl_at \'timeoff add\'' -l to -x -d 'Last da
 complete -c artisanctl -n '__artisanctl_at \'timeoff add\'' -l from-time -x -d 'Start time on the first day (with --to-time)'
 complete -c artisanctl -n '__artisanctl_at \'timeoff add\'' -l to-time -x -d 'End time on the last day (with --from-time)'
 complete -c artisanctl -n '__artisanctl_at \'timeoff add\'' -l reason -x -d 'Why (shown to the artisan only)'
+complete -c artisanctl -n '__artisanctl_at \'availability\'' -l service -s s -x -d 'The service\'s name, id or id prefix'
+complete -c artisanctl -n '__artisanctl_at \'availability\'' -l date -x -d 'First day, YYYY-MM-DD (default today)'
+complete -c artisanctl -n '__artisanctl_at \'availability\'' -l days -x -d 'How many days (default 7)'
+complete -c artisanctl -n '__artisanctl_at \'bookings\'' -a create -d 'Book a slot for a customer (asks for what is missing on a terminal)'
+complete -c artisanctl -n '__artisanctl_at \'bookings\'' -a list -d 'List bookings, chronologically (default: today to 30 days ahead)'
+complete -c artisanctl -n '__artisanctl_at \'bookings\'' -a show -d 'Show a booking by its public code (with --email, both must match)'
+complete -c artisanctl -n '__artisanctl_at \'bookings\'' -a cancel -d 'Cancel a booking; its slot is free at once'
+complete -c artisanctl -n '__artisanctl_at \'bookings\'' -a reschedule -d 'Move a booking to another slot (same public code)'
+complete -c artisanctl -n '__artisanctl_at \'bookings create\'' -l service -s s -x -d 'The service\'s name, id or id prefix'
+complete -c artisanctl -n '__artisanctl_at \'bookings create\'' -l date -x -d 'Day, YYYY-MM-DD, in the artisan\'s time zone'
+complete -c artisanctl -n '__artisanctl_at \'bookings create\'' -l time -x -d 'Start time, a slot of that day'
+complete -c artisanctl -n '__artisanctl_at \'bookings create\'' -l name -x -d 'Customer\'s name (2 to 255 characters)'
+complete -c artisanctl -n '__artisanctl_at \'bookings create\'' -l email -x -d 'Customer\'s e-mail'
+complete -c artisanctl -n '__artisanctl_at \'bookings create\'' -l phone -x -d 'Customer\'s phone: 10 to 15 digits, optionally after +'
+complete -c artisanctl -n '__artisanctl_at \'bookings create\'' -l sms -d 'Send SMS notifications too'
+complete -c artisanctl -n '__artisanctl_at \'bookings create\'' -l no-email -d 'Send no e-mail notifications'
+complete -c artisanctl -n '__artisanctl_at \'bookings list\'' -l from -x -d 'First day (default today)'
+complete -c artisanctl -n '__artisanctl_at \'bookings list\'' -l to -x -d 'Last day, included (default 30 days after --from)'
+complete -c artisanctl -n '__artisanctl_at \'bookings list\'' -l status -x -a 'confirmed cancelled rescheduled' -d 'confirmed, cancelled or rescheduled'
+complete -c artisanctl -n '__artisanctl_at \'bookings list\'' -l service -s s -x -d 'Only this service'
+complete -c artisanctl -n '__artisanctl_at \'bookings list\'' -l customer -x -d 'Customer\'s name, e-mail or phone contains TEXT'
+complete -c artisanctl -n '__artisanctl_at \'bookings list\'' -l all -d 'Every booking, whatever its date'
+complete -c artisanctl -n '__artisanctl_at \'bookings show\'' -l email -x -d 'The customer\'s e-mail: a mismatch is \'not found\', as in the public lookup'
+complete -c artisanctl -n '__artisanctl_at \'bookings cancel\'' -l reason -x -d 'Why (kept in the booking\'s history)'
+complete -c artisanctl -n '__artisanctl_at \'bookings cancel\'' -l force -d 'Cancel even past the cancellation deadline'
+complete -c artisanctl -n '__artisanctl_at \'bookings reschedule\'' -l date -x -d 'New day, YYYY-MM-DD'
+complete -c artisanctl -n '__artisanctl_at \'bookings reschedule\'' -l time -x -d 'New start time'
+complete -c artisanctl -n '__artisanctl_at \'bookings reschedule\'' -l force -d 'Reschedule even past the cancellation deadline'
 complete -c artisanctl -n '__artisanctl_at \'catalog\'' -a export -d 'Print the catalogue as one JSON document'
 complete -c artisanctl -n '__artisanctl_at \'catalog\'' -a apply -d 'Make the database match a catalogue file, printing what changed'
 complete -c artisanctl -n '__artisanctl_at \'catalog apply\'' -l file -s f -r -F -d 'The JSON document (\'-\' for stdin)'
