@@ -33,6 +33,12 @@ public struct SQLQuery: ExpressibleByStringInterpolation, Sendable, CustomString
             sql += "$\(parameters.count)"
         }
 
+        /// An optional value: NULL when nil.
+        public mutating func appendInterpolation<Value: PostgresEncodable>(_ value: Value?) {
+            parameters.append(value?.postgresText ?? nil)
+            sql += "$\(parameters.count)"
+        }
+
         /// Trusted SQL text, such as an identifier from the code itself. Never user input.
         public mutating func appendInterpolation(unsafeSQL text: String) { sql += text }
     }
