@@ -34,9 +34,17 @@ let package = Package(
             plugins: ["EmbedMigrations"]
         ),
         .target(
+            name: "ArtisanIntegrations",
+            dependencies: [
+                "ArtisanCore", "CCurl",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strictness
+        ),
+        .target(
             name: "ArtisanCLI",
             dependencies: [
-                "ArtisanCore", "ArtisanStore", "CLibEdit",
+                "ArtisanCore", "ArtisanStore", "ArtisanIntegrations", "CLibEdit",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictness
@@ -56,6 +64,11 @@ let package = Package(
         .testTarget(
             name: "ArtisanCLITests",
             dependencies: ["ArtisanCLI", "ArtisanStore", "TestSupport"],
+            swiftSettings: strictness
+        ),
+        .testTarget(
+            name: "ArtisanIntegrationsTests",
+            dependencies: ["ArtisanIntegrations", "TestSupport"],
             swiftSettings: strictness
         ),
         .testTarget(name: "EndToEndTests", dependencies: ["artisanctl", "TestSupport"], swiftSettings: strictness),

@@ -1,0 +1,39 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Retries what a provider asks to be retried: 429 and 5xx answers and timeouts, up to `attempts`
+/// tries in all, waiting `Retry-After` when given (capped), else an exponential backoff.
+public struct RetryingTransport: HTTPTransport {
+    let base: any HTTPTransport
+    let attempts: Int
+    let initialDelay: Double
+    let maximumDelay: Double
+    let sleep: @Sendable (Double) -> Void
+
+    public init(_ base: any HTTPTransport, attempts: Int = 3, initialDelay: Double = 0.5, maximumDelay: Double = 30,
+                sleep: @escaping @Sendable (Double) -> Void = { seconds in usleep(useconds_t(seconds * 1_000_000)) }) {
+        self.base = base
+        self.attempts = attempts
+        self.initialDelay = initialDelay
+        self.maximumDelay = maximumDelay
+        self.sleep = sleep
+    }
+
+    public func send(_ request: HTTPRequest) throws -> HTTPResponse {
+        var delay = initialDelay
+        for attempt in 1...attempts {
+            let isLast = attempt == attempts
+            do {
+                let response = try base.send(request)
+                guard response.status == 429 || (500...599).contains(response.status), !isLast else { return response }
+                let asked = response.headers["retry-after"].flatMap(Double.init)
+                sleep(min(asked ?? delay, maximumDelay))
+            } catch let error as HTTPError where error.kind == .timeout && !isLast {
+                sleep(delay)
+            }
+            delay *= 2
+        }
+        fatalError("unreachable: the last attempt always returns or throws")
+    }
+}

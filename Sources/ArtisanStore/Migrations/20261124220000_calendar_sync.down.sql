@@ -1,0 +1,10 @@
+DROP INDEX idx_external_busy_provider_event;
+DROP INDEX idx_external_busy_export;
+ALTER TABLE calendar_connections
+  DROP COLUMN last_error,
+  DROP COLUMN state,
+  DROP COLUMN sync_token,
+  DROP COLUMN server_url,
+  DROP COLUMN calendar_name,
+  DROP COLUMN calendar_id,
+  DROP COLUMN account;
