@@ -56,7 +56,7 @@ struct MigratorTests {
         #expect(reverted.map(\.version) == Migration.embedded.suffix(2).reversed().map(\.version))
         let states = try migrator.status().map(\.state)
         #expect(states.filter { $0 == .pending }.count == 2)
-        #expect(!(try tables().contains("booking_events")))
+        #expect(!(try tables().contains("time_off")))
         #expect(try migrator.latest().count == 2)
     }
 
