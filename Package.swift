@@ -64,6 +64,7 @@ let package = Package(
         .testTarget(
             name: "ArtisanCLITests",
             dependencies: ["ArtisanCLI", "ArtisanStore", "TestSupport"],
+            exclude: ["Fixtures"],
             swiftSettings: strictness
         ),
         .testTarget(

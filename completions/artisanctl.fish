@@ -11,12 +11,12 @@ function __artisanctl_path
             continue
         end
         switch $word
-            case --database -d --artisan --output -o --log-format --env-file --name --email --phone --timezone --plan --slot-minutes --min-notice-minutes --horizon-days --cancellation-hours --duration --price --deposit-rate --description --buffer-before --buffer-after --to --from-time --to-time --reason --service -s --date --days --time --from --status --customer --file -f --steps -n --dir
+            case --database -d --artisan --output -o --log-format --env-file --name --email --phone --timezone --plan --slot-minutes --min-notice-minutes --horizon-days --cancellation-hours --duration --price --deposit-rate --description --buffer-before --buffer-after --to --from-time --to-time --reason --service -s --date --days --time --from --status --customer --file -f --username --url --calendar --provider --steps -n --dir
                 set skip 1
             case '-*'
             case '*'
                 set -l candidate (string trim -- "$cmdpath $word")
-                if contains -- $candidate 'artisan' 'artisan init' 'artisan show' 'artisan set' 'services' 'services list' 'services show' 'services create' 'services update' 'services archive' 'services restore' 'services delete' 'hours' 'hours list' 'hours set' 'hours clear' 'breaks' 'breaks list' 'breaks add' 'breaks remove' 'timeoff' 'timeoff list' 'timeoff add' 'timeoff remove' 'availability' 'bookings' 'bookings create' 'bookings list' 'bookings show' 'bookings cancel' 'bookings reschedule' 'catalog' 'catalog export' 'catalog apply' 'db' 'db up' 'db down' 'db status' 'db env' 'migrate' 'migrate latest' 'migrate rollback' 'migrate status' 'migrate make' 'completion' 'man' 'help'
+                if contains -- $candidate 'artisan' 'artisan init' 'artisan show' 'artisan set' 'services' 'services list' 'services show' 'services create' 'services update' 'services archive' 'services restore' 'services delete' 'hours' 'hours list' 'hours set' 'hours clear' 'breaks' 'breaks list' 'breaks add' 'breaks remove' 'timeoff' 'timeoff list' 'timeoff add' 'timeoff remove' 'availability' 'bookings' 'bookings create' 'bookings list' 'bookings show' 'bookings cancel' 'bookings reschedule' 'catalog' 'catalog export' 'catalog apply' 'calendars' 'calendars connect' 'calendars connect apple' 'calendars list' 'calendars disconnect' 'calendars feed' 'sync' 'sync calendars' 'db' 'db up' 'db down' 'db status' 'db env' 'migrate' 'migrate latest' 'migrate rollback' 'migrate status' 'migrate make' 'completion' 'man' 'help' 'shell'
                     set cmdpath $candidate
                 else
                     set args (math $args + 1)
@@ -61,11 +61,14 @@ complete -c artisanctl -n '__artisanctl_at \'\'' -a timeoff -d 'Holidays and clo
 complete -c artisanctl -n '__artisanctl_at \'\'' -a availability -d 'The bookable slots of a service, day by day, in the artisan\'s time zone'
 complete -c artisanctl -n '__artisanctl_at \'\'' -a bookings -d 'Book, list, show, cancel and reschedule appointments'
 complete -c artisanctl -n '__artisanctl_at \'\'' -a catalog -d 'Export the catalogue as JSON, or make the database match a JSON file'
+complete -c artisanctl -n '__artisanctl_at \'\'' -a calendars -d 'Connect the artisan\'s Google, Outlook or Apple (CalDAV) calendar; export an iCalendar feed'
+complete -c artisanctl -n '__artisanctl_at \'\'' -a sync -d 'Synchronise with external systems (for cron)'
 complete -c artisanctl -n '__artisanctl_at \'\'' -a db -d 'Manage the embedded PostgreSQL cluster (the default database)'
 complete -c artisanctl -n '__artisanctl_at \'\'' -a migrate -d 'Apply, revert and inspect the schema migrations'
 complete -c artisanctl -n '__artisanctl_at \'\'' -a completion -d 'Print the completion script for bash, zsh or fish'
 complete -c artisanctl -n '__artisanctl_at \'\'' -a man -d 'Print the manual page (man/artisanctl.1)'
 complete -c artisanctl -n '__artisanctl_at \'\'' -a help -d 'Show help for a command'
+complete -c artisanctl -n '__artisanctl_at \'\'' -a shell -d 'Run artisanctl commands at a prompt, or one per line from stdin'
 complete -c artisanctl -n '__artisanctl_at \'artisan\'' -a init -d 'Create the artisan (asks for the name and e-mail on a terminal)'
 complete -c artisanctl -n '__artisanctl_at \'artisan\'' -a show -d 'Show the artisan and their settings'
 complete -c artisanctl -n '__artisanctl_at \'artisan\'' -a set -d 'Change the artisan\'s details or settings'
@@ -156,6 +159,22 @@ complete -c artisanctl -n '__artisanctl_at \'catalog\'' -a export -d 'Print the 
 complete -c artisanctl -n '__artisanctl_at \'catalog\'' -a apply -d 'Make the database match a catalogue file, printing what changed'
 complete -c artisanctl -n '__artisanctl_at \'catalog apply\'' -l file -s f -r -F -d 'The JSON document (\'-\' for stdin)'
 complete -c artisanctl -n '__artisanctl_at \'catalog apply\'' -l dry-run -d 'Print the plan only; change nothing'
+complete -c artisanctl -n '__artisanctl_at \'calendars\'' -a connect -d 'Connect a calendar'
+complete -c artisanctl -n '__artisanctl_at \'calendars\'' -a list -d 'The connected calendars: provider, account, calendar, last sync, state'
+complete -c artisanctl -n '__artisanctl_at \'calendars\'' -a disconnect -d 'Forget a calendar: its tokens and the busy blocks imported from it (asks first; --yes without a terminal)'
+complete -c artisanctl -n '__artisanctl_at \'calendars\'' -a feed -d 'Print the active bookings as one iCalendar (RFC 5545) document'
+complete -c artisanctl -n '__artisanctl_at \'calendars connect\'' -a apple -d 'Connect an Apple iCloud calendar, or any CalDAV server, with an app-specific password'
+complete -c artisanctl -n '__artisanctl_at \'calendars connect apple\'' -l username -x -d 'Apple ID or CalDAV user name'
+complete -c artisanctl -n '__artisanctl_at \'calendars connect apple\'' -l password-stdin -d 'Read the password from the first line of stdin'
+complete -c artisanctl -n '__artisanctl_at \'calendars connect apple\'' -l url -x -d 'CalDAV server (default https://caldav.icloud.com)'
+complete -c artisanctl -n '__artisanctl_at \'calendars connect apple\'' -l calendar -x -d 'The calendar to use (default: the primary one)'
+complete -c artisanctl -n '__artisanctl_at \'calendars disconnect\' 0' -a 'google outlook apple' -d 'google, outlook or apple'
+complete -c artisanctl -n '__artisanctl_at \'calendars feed\'' -l from -x -d 'First day (default today)'
+complete -c artisanctl -n '__artisanctl_at \'calendars feed\'' -l to -x -d 'Last day, included (default: the booking horizon)'
+complete -c artisanctl -n '__artisanctl_at \'sync\'' -a calendars -d 'Import busy time from the connected calendars and export bookings to them'
+complete -c artisanctl -n '__artisanctl_at \'sync calendars\'' -l provider -x -a 'google outlook apple' -d 'Only this provider'
+complete -c artisanctl -n '__artisanctl_at \'sync calendars\'' -l days -x -d 'How many days ahead (default: the booking horizon)'
+complete -c artisanctl -n '__artisanctl_at \'sync calendars\'' -l wait -d 'Wait for a running sync to finish instead of exiting 75'
 complete -c artisanctl -n '__artisanctl_at \'db\'' -a up -d 'Create (first time) and start the embedded cluster'
 complete -c artisanctl -n '__artisanctl_at \'db\'' -a down -d 'Stop the embedded cluster (its data stays)'
 complete -c artisanctl -n '__artisanctl_at \'db\'' -a status -d 'Show whether the embedded cluster is running (exit 69 when not)'

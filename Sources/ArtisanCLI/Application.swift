@@ -31,11 +31,14 @@ public enum Application {
                 BookingCommands.availability,
                 BookingCommands.command,
                 CatalogCommands.command,
+                CalendarCommands.command,
+                SyncCommands.command,
                 DatabaseCommands.command,
                 MigrateCommands.command,
                 MetaCommands.completion,
                 MetaCommands.man,
                 MetaCommands.help,
+                ShellCommand.command,
             ],
             examples: [
                 "db up",
@@ -59,11 +62,16 @@ public enum Application {
         ("ARTISANCTL_PG_BINDIR", "Directory of PostgreSQL's server programs for the embedded cluster (default: the newest /usr/lib/postgresql/*/bin)."),
         ("ARTISANCTL_NOW", "An ISO 8601 instant that replaces the clock, for reproducible runs."),
         ("NO_COLOR", "When set, output is never coloured."),
+        ("XDG_STATE_HOME", "Where the shell keeps its history: $XDG_STATE_HOME/artisanctl/history (default ~/.local/state/artisanctl/history)."),
+        ("CALENDAR_ENCRYPTION_KEY", "32 random bytes in base64 that encrypt calendar tokens and passwords (head -c 32 /dev/urandom | base64)."),
+        ("GOOGLE_CLIENT_ID, GOOGLE_CLIENT_SECRET, MS_CLIENT_ID", "OAuth clients of the Google and Microsoft calendar connections."),
+        ("GOOGLE_API_BASE, GOOGLE_OAUTH_BASE, GRAPH_API_BASE, MS_LOGIN_BASE", "Base URLs of the providers, overridable (tests point them at local fakes)."),
     ]
 
     static let files: [(path: String, meaning: String)] = [
         ("./.env", "KEY=VALUE settings read at start-up (or the file of --env-file); the process environment wins."),
         ("$XDG_DATA_HOME/artisanctl/pg", "The embedded PostgreSQL cluster: data/, socket/ and postgres.log."),
+        ("$XDG_STATE_HOME/artisanctl/history", "The shell's history (mode 0600)."),
     ]
 
     /// The process entry point: real streams and environment.
@@ -85,6 +93,8 @@ public enum Application {
             stdinIsTerminal: isatty(0) == 1, stdoutIsTerminal: isatty(1) == 1,
             environment: environment, workingDirectory: directory, tree: tree, clock: .system
         )
+        // Asks nothing by itself: only commands missing a value on a terminal prompt through it.
+        context.lineReader = LineEditor()
         return run(arguments, context: context)
     }
 

@@ -136,8 +136,9 @@ struct CatalogueDocument: Codable, Equatable {
                 bufferBeforeMinutes: try Validate.buffer(String(part.bufferBeforeMinutes ?? 0), field: "\(field).bufferBeforeMinutes"),
                 bufferAfterMinutes: try Validate.buffer(String(part.bufferAfterMinutes ?? 0), field: "\(field).bufferAfterMinutes"),
                 isActive: part.active ?? true)
-            if services.contains(where: { $0.name.lowercased() == service.name.lowercased() }) {
-                throw ArtisanError.invalid(field: "\(field).name", "'\(service.name)' appears twice")
+            // Names are unique among active services; archived ones may repeat a name.
+            if service.isActive, services.contains(where: { $0.isActive && $0.name.lowercased() == service.name.lowercased() }) {
+                throw ArtisanError.invalid(field: "\(field).name", "'\(service.name)' appears twice among active services")
             }
             services.append(service)
         }

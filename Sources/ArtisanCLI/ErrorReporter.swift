@@ -35,6 +35,8 @@ struct ErrorReporter {
     }
 
     static func report(_ error: any Error, to sink: any TextSink, json: Bool) -> ExitStatus {
+        // Whatever had to be said was said already: only the status is left to give.
+        if let request = error as? ExitRequest { return request.status }
         let described = describe(error)
         if json {
             var fields = [("code", described.code), ("message", described.message)]
@@ -47,6 +49,14 @@ struct ErrorReporter {
         }
         return ExitStatus(described.kind)
     }
+}
+
+/// Ends a command with `status` and nothing printed: thrown by a command that has reported its
+/// failures itself, such as `shell` fed from stdin, whose status is that of its last failing line.
+public struct ExitRequest: Error, Equatable, Sendable {
+    public let status: ExitStatus
+
+    public init(status: ExitStatus) { self.status = status }
 }
 
 /// Minimal JSON string quoting, for lines written without an encoder (errors, logs).

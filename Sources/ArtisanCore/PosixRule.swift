@@ -12,13 +12,13 @@ public struct PosixRule: Sendable, Equatable {
 
     /// `Mm.w.d/time` (the d-th weekday of week w of month m, 5 = last) or `Jn` / `n` (day of year).
     public struct DateRule: Sendable, Equatable {
-        enum Kind: Equatable { case monthWeekDay(month: Int, week: Int, weekday: Int), julianNoLeap(Int), zeroBased(Int) }
-        let kind: Kind
+        public enum Kind: Sendable, Equatable { case monthWeekDay(month: Int, week: Int, weekday: Int), julianNoLeap(Int), zeroBased(Int) }
+        public let kind: Kind
         /// Seconds after local midnight (may be negative or past 24 h in TZif v3).
-        let time: Int
+        public let time: Int
 
         /// The day of this rule in `year`.
-        func date(in year: Int) -> LocalDate {
+        public func date(in year: Int) -> LocalDate {
             switch kind {
             case .monthWeekDay(let month, let week, let weekday):
                 let first = LocalDate(year: year, month: month, day: 1)!
@@ -34,6 +34,12 @@ public struct PosixRule: Sendable, Equatable {
                 return LocalDate(daysSinceEpoch: LocalDate(year: year, month: 1, day: 1)!.daysSinceEpoch + n)
             }
         }
+    }
+
+    /// A zone without daylight saving time.
+    public init(standardOffset: Int) {
+        self.standardOffset = standardOffset
+        daylight = nil
     }
 
     public init?(_ text: String) {

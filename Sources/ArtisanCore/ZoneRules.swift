@@ -8,7 +8,8 @@ public struct ZoneRules: Sendable {
     let offsets: [Int]
     /// The offset before the first transition.
     let initialOffset: Int
-    let footer: PosixRule?
+    /// The rule after the last transition (the TZif footer), also what a VTIMEZONE describes.
+    public let footer: PosixRule?
 
     public init(name: String, transitions: [Int64], offsets: [Int], initialOffset: Int, footer: PosixRule?) {
         self.name = name

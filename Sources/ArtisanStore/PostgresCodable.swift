@@ -98,3 +98,19 @@ public struct PostgresNumeric: PostgresCodable, Hashable {
 extension Optional: PostgresEncodable where Wrapped: PostgresEncodable {
     public var postgresText: String? { self?.postgresText }
 }
+
+/// A PostgreSQL array parameter in text form (`{"a","b",NULL}`), for bulk statements with `unnest`.
+public struct PostgresArray: PostgresEncodable {
+    public let elements: [String?]
+
+    public init(_ elements: [String?]) { self.elements = elements }
+
+    public init(_ values: [some PostgresEncodable]) { elements = values.map(\.postgresText) }
+
+    public var postgresText: String? {
+        "{" + elements.map { element in
+            guard let element else { return "NULL" }
+            return "\"" + element.replacing("\\", with: "\\\\").replacing("\"", with: "\\\"") + "\""
+        }.joined(separator: ",") + "}"
+    }
+}

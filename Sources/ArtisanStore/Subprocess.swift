@@ -36,10 +36,22 @@ public struct Subprocess {
         var envp: [UnsafeMutablePointer<CChar>?] = environment.map { $0.map { strdup("\($0.key)=\($0.value)") } + [nil] } ?? []
         defer { envp.forEach { free($0) } }
 
+        // The child starts with no signal blocked and default handlers, whatever this thread had
+        // (a test runner blocks SIGCHLD; a shell's `wait` or a server's shutdown would hang).
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var noSignals = sigset_t(), allSignals = sigset_t()
+        sigemptyset(&noSignals)
+        sigfillset(&allSignals)
+        posix_spawnattr_setsigmask(&attributes, &noSignals)
+        posix_spawnattr_setsigdefault(&attributes, &allSignals)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+
         var pid: pid_t = 0
         let spawned = envp.isEmpty
-            ? posix_spawnp(&pid, arguments[0], &actions, nil, argv, environ)
-            : posix_spawnp(&pid, arguments[0], &actions, nil, argv, &envp)
+            ? posix_spawnp(&pid, arguments[0], &actions, &attributes, argv, environ)
+            : posix_spawnp(&pid, arguments[0], &actions, &attributes, argv, &envp)
         for descriptor in [stdinPipe.read, stdoutPipe.write, stderrPipe.write] { close(descriptor) }
         guard spawned == 0 else {
             for descriptor in [stdinPipe.write, stdoutPipe.read, stderrPipe.read] { close(descriptor) }

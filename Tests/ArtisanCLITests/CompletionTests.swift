@@ -31,12 +31,12 @@ struct CompletionTests {
 
     @Test("bash completes", arguments: [
         (["artisanctl", "mig"], ["migrate"]),
-        (["artisanctl", ""], ["db", "migrate", "completion", "man", "help"]),
+        (["artisanctl", ""], ["artisan", "services", "hours", "breaks", "timeoff", "availability", "bookings", "catalog", "calendars", "sync", "db", "migrate", "completion", "man", "help", "shell"]),
         (["artisanctl", "migrate", "ro"], ["rollback"]),
         (["artisanctl", "migrate", ""], ["latest", "rollback", "status", "make"]),
         (["artisanctl", "db", "s"], ["status"]),
         (["artisanctl", "migrate", "rollback", "--st"], ["--steps"]),
-        (["artisanctl", "migrate", "rollback", "--a"], ["--all"]),
+        (["artisanctl", "migrate", "rollback", "--a"], ["--all", "--artisan"]),
         (["artisanctl", "migrate", "status", "--st"], []),
         (["artisanctl", "--output", ""], ["table", "json", "csv"]),
         (["artisanctl", "-o", "j"], ["json"]),
@@ -147,7 +147,7 @@ struct CompletionTests {
     }
 
     @Test("zsh offers", arguments: [
-        (["artisanctl", "mig"], ["db", "migrate", "completion", "man", "help"]),
+        (["artisanctl", "mig"], ["artisan", "services", "hours", "breaks", "timeoff", "availability", "bookings", "catalog", "calendars", "sync", "db", "migrate", "completion", "man", "help", "shell"]),
         (["artisanctl", "migrate", "ro"], ["latest", "rollback", "status", "make"]),
         (["artisanctl", "--database", "x", "migrate", ""], ["latest", "rollback", "status", "make"]),
         (["artisanctl", "--output", ""], ["table", "json", "csv"]),

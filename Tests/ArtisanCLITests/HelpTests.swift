@@ -42,6 +42,10 @@ struct HelpTests {
         #expect(section("Examples:", of: try render([])) == [
             "  artisanctl db up",
             "  artisanctl migrate latest",
+            "  artisanctl artisan init --name 'Léa Martin' --email lea@example.com",
+            "  artisanctl services create --name 'Coupe' --duration 60 --price 45 --deposit-rate 30%",
+            "  artisanctl hours set mon-fri 09:00-18:00",
+            "  artisanctl breaks add mon-fri 12:30-13:30",
             "  artisanctl migrate status --output json",
         ])
     }
@@ -132,12 +136,17 @@ struct CommandTreeTests {
         }
     }
 
-    @Test func allCommandsWalksDepthFirst() {
-        #expect(tree.allCommands.map { $0.path.joined(separator: " ") } == [
-            "", "db", "db up", "db down", "db status", "db env",
+    @Test func allCommandsWalksDepthFirst() throws {
+        let paths = tree.allCommands.map { $0.path.joined(separator: " ") }
+        #expect(paths.first == "")
+        // Each group is followed at once by its own commands, depth first.
+        #expect(paths.filter { $0.hasPrefix("db") || $0.hasPrefix("migrate") } == [
+            "db", "db up", "db down", "db status", "db env",
             "migrate", "migrate latest", "migrate rollback", "migrate status", "migrate make",
-            "completion", "man", "help",
         ])
+        let db = try #require(paths.firstIndex(of: "db"))
+        #expect(Array(paths[db..<db + 5]) == ["db", "db up", "db down", "db status", "db env"])
+        #expect(Array(paths.suffix(4)) == ["completion", "man", "help", "shell"])
     }
 
     @Test func siblingsHaveDistinctNames() {

@@ -417,7 +417,8 @@ struct ApplicationTreeParserTests {
     @Test func unknownCommandFarFromAnyListsTheCommands() throws {
         let error = try usageError(["xy"], tree: tree)
         #expect(error.message == "unknown command 'xy'")
-        #expect(error.hint == "commands: db, migrate, completion, man, help")
+        #expect(error.hint == "commands: " + tree.root.subcommands.map(\.name).joined(separator: ", "))
+        #expect(error.hint?.hasPrefix("commands: artisan, services, hours, breaks, timeoff, availability, bookings") == true)
     }
 
     @Test("a misspelt flag gets a 'did you mean'", arguments: [

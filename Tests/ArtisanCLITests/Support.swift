@@ -1,4 +1,5 @@
 import ArtisanCore
+import ArtisanStore
 import Foundation
 import Testing
 @testable import ArtisanCLI
@@ -179,4 +180,69 @@ func usageError(_ arguments: [String], tree: CommandTree = SampleTree.tree) thro
     #expect(error.kind == .usage)
     #expect(error.code == "USAGE_ERROR")
     return error
+}
+
+/// artisanctl's command tree with `shell` in it, whether or not `Application.tree` lists it yet.
+let treeWithShell: CommandTree = {
+    let tree = Application.tree
+    guard tree.root.subcommand(named: "shell") == nil else { return tree }
+    let root = tree.root
+    return CommandTree(
+        root: Command(root.name, abstract: root.abstract, discussion: root.discussion, arguments: root.arguments,
+                      flags: root.flags, subcommands: root.subcommands + [ShellCommand.command], examples: root.examples,
+                      run: root.run),
+        globalFlags: tree.globalFlags, version: tree.version)
+}()
+
+/// A program run on a pseudo-terminal by Fixtures/pty_drive.py, as a person would: wait for some
+/// text, type, wait again. `transcript` is the output without escape sequences; `screen` the
+/// terminal's last lines as they would be seen.
+struct TerminalSession: Decodable {
+    enum Step {
+        /// Wait for the text in the output, after what the previous `expect` matched.
+        case expect(String)
+        /// Wait for the text on one line of the screen (for words redrawn in place).
+        case screen(String)
+        /// Type the text: "\r" is Enter, "\t" TAB, "\u{04}" ^D, "\u{1B}[A" the up arrow.
+        case send(String)
+
+        var json: [String] {
+            switch self {
+            case .expect(let text): ["expect", text]
+            case .screen(let text): ["screen", text]
+            case .send(let text): ["send", text]
+            }
+        }
+    }
+
+    /// Nil when the program had to be killed.
+    let status: Int32?
+    /// Nil, or the step that failed (a text that never came) or the program not exiting.
+    let error: String?
+    let transcript: String
+    let screen: [String]
+
+    static let driver = repositoryRoot.appendingPathComponent("Tests/ArtisanCLITests/Fixtures/pty_drive.py").path
+    static let python = FileManager.default.isExecutableFile(atPath: "/usr/bin/python3") ? "/usr/bin/python3" : "python3"
+
+    /// Runs `arguments` (the program first) on an 80x24 terminal with exactly `environment`
+    /// (TERM=xterm added when missing), doing `steps` in order; each wait gives up after `timeout` seconds.
+    static func run(_ arguments: [String], environment: [String: String], steps: [Step], timeout: Double = 30) throws -> TerminalSession {
+        let spec: [String: Any] = ["argv": arguments, "steps": steps.map(\.json), "timeout": timeout, "rows": 24, "cols": 80]
+        let json = String(decoding: try JSONSerialization.data(withJSONObject: spec), as: UTF8.self)
+        var environment = environment
+        if environment["TERM"] == nil { environment["TERM"] = "xterm" }
+        let outcome = try Subprocess.run([python, driver, json], environment: environment)
+        guard outcome.status == 0, let session = try? JSONDecoder().decode(TerminalSession.self, from: Data(outcome.stdout.utf8)) else {
+            throw DriverFailure(description: "pty_drive.py failed (\(outcome.status)): \(outcome.output)")
+        }
+        return session
+    }
+
+    struct DriverFailure: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    /// For failure messages: what the terminal showed.
+    var shown: String { "error: \(error ?? "none"), status: \(status.map(String.init) ?? "none")\n" + screen.joined(separator: "\n") }
 }

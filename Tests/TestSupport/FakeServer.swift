@@ -15,10 +15,18 @@ public final class FakeServer: @unchecked Sendable {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Fixtures")
     }
 
-    public static func start(_ name: String, arguments: [String] = []) throws -> FakeServer {
+    /// The test venv's Python (scripts/test creates it with Radicale in it).
+    public static var venvPython: String {
+        fixtures.deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent(".build/test-venv/bin/python").path
+    }
+
+    public static func start(_ name: String, arguments: [String] = [], python: String = "python3") throws -> FakeServer {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-u", fixtures.appendingPathComponent("fake_\(name).py").path] + arguments
+        // The test runner's threads block SIGTERM and children inherit that: clear the mask, then
+        // become the fake, so stop() really stops it.
+        let unblock = "import os, signal, sys; signal.pthread_sigmask(signal.SIG_SETMASK, []); os.execvp(sys.argv[1], sys.argv[1:])"
+        process.arguments = [python, "-c", unblock, python, "-u", fixtures.appendingPathComponent("fake_\(name).py").path] + arguments
         let output = Pipe()
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
@@ -33,7 +41,9 @@ public final class FakeServer: @unchecked Sendable {
     }
 
     public func stop() {
-        if process.isRunning { process.terminate() }
+        // SIGTERM: a wrapper script (Radicale's) stops the server it started before exiting.
+        // By pid: Foundation's own bookkeeping of the child is not reliable under the test runner.
+        kill(process.processIdentifier, SIGTERM)
     }
 
     deinit { stop() }

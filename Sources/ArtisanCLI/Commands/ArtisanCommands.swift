@@ -17,7 +17,9 @@ enum ArtisanCommands {
     static let settingFlags = [
         Flag("phone", value: "PHONE", help: "Phone in international form, e.g. +33612345678 (empty to remove)"),
         Flag("timezone", value: "ZONE", help: "IANA time zone (default Europe/Paris)"),
-        Flag("plan", value: "PLAN", choices: Artisan.Plan.allCases.map(\.rawValue), help: "starter (default), pro or business"),
+        // Completion offers the plans; Validate.plan refuses others with 65, like every other rule.
+        Flag("plan", value: "PLAN", help: "starter (default), pro or business",
+             completion: .choices(Artisan.Plan.allCases.map(\.rawValue))),
         Flag("slot-minutes", value: "MIN", help: "Slot granularity: 5, 10, 15, 20, 30 or 60 minutes"),
         Flag("min-notice-minutes", value: "MIN", help: "Minimum notice before a booking starts, in minutes"),
         Flag("horizon-days", value: "DAYS", help: "How many days ahead bookings are offered"),

@@ -19,16 +19,16 @@ enum BookingCommands {
         run: { invocation, context in
             guard let reference = invocation.value("service") else { throw ArtisanError.usage("availability needs --service SERVICE") }
             let days = try invocation.value("days").map { try Validate.integer($0, field: "--days", in: 1...366, unit: "days") } ?? 7
-            let slots = try context.transaction(forArtisan: { connection, artisan in
+            let (slots, zone) = try context.transaction(forArtisan: { connection, artisan in
                 let service = try ServiceCommands.find(reference, ServiceRepository(connection: connection, artisan: artisan.id))
                 let bookingService = try makeService(context, connection, artisan)
                 let from = try invocation.value("date").map { try Validate.date($0, field: "--date") } ?? bookingService.zone.localDate(at: context.clock.now())
-                return try bookingService.availability(for: service, from: from, days: days)
+                return (try bookingService.availability(for: service, from: from, days: days), bookingService.zone)
             })
             struct SlotRecord: Encodable { let date: String; let time: String; let start: String; let end: String }
             let records = slots.map {
                 SlotRecord(date: $0.date.description, time: TimeOfDay(minutes: $0.minuteOfDay)!.description,
-                           start: $0.start.iso8601(offsetSeconds: $0.offsetSeconds), end: $0.end.iso8601(offsetSeconds: $0.offsetSeconds))
+                           start: $0.start.iso8601(offsetSeconds: $0.offsetSeconds), end: $0.end.iso8601(offsetSeconds: zone.offset(at: $0.end)))
             }
             if context.options.output == .table {
                 struct DayRecord: Encodable { let date: String; let slots: [String] }

@@ -53,7 +53,7 @@ enum CatalogCommands {
             do {
                 let existing = try ArtisanRepository(connection: connection).find(email: desired.artisan.email)
                 plan = CataloguePlan(current: try existing.map { try load(connection, $0) }, desired: desired)
-                try perform(plan, on: connection)
+                try perform(plan, artisan: existing?.id, on: connection)
                 try connection.execute(dryRun ? "ROLLBACK" : "COMMIT")
             } catch {
                 _ = try? connection.execute("ROLLBACK")
@@ -72,8 +72,9 @@ enum CatalogCommands {
     }
 
     /// Carries out the plan; in a dry run too, so the database's own rules are checked before rolling back.
-    static func perform(_ plan: CataloguePlan, on connection: PostgresConnection) throws {
-        var artisanID: UUID?
+    /// `artisan` is the stored artisan the document names, nil when the plan creates it.
+    static func perform(_ plan: CataloguePlan, artisan existing: UUID?, on connection: PostgresConnection) throws {
+        var artisanID = existing
         for change in plan.changes {
             switch change {
             case .createArtisan(let artisan):
@@ -86,13 +87,9 @@ enum CatalogCommands {
                 break
             }
         }
-        let owner: UUID
-        if let artisanID {
-            owner = artisanID
-        } else if let first = plan.changes.first {
-            owner = try ownerOf(first, connection)
-        } else {
-            return
+        guard let owner = artisanID else {
+            if plan.changes.isEmpty { return }
+            throw ArtisanError(.unexpected, code: "INTERNAL_ERROR", "catalog apply lost track of the artisan")
         }
         let services = ServiceRepository(connection: connection, artisan: owner)
         let week = WeekRepository(connection: connection, artisan: owner)
@@ -114,17 +111,6 @@ enum CatalogCommands {
             case .createArtisan, .updateArtisan, .archiveService: break
             }
         }
-    }
-
-    /// With no artisan change in the plan, the artisan is the one the document names (it exists).
-    private static func ownerOf(_ change: CataloguePlan.Change, _ connection: PostgresConnection) throws -> UUID {
-        switch change {
-        case .createService, .updateService, .archiveService, .setOpening, .clearOpening, .addBreak, .removeBreak, .addTimeOff, .removeTimeOff:
-            break
-        case .createArtisan(let artisan), .updateArtisan(let artisan, _):
-            return artisan.id
-        }
-        throw ArtisanError(.unexpected, code: "INTERNAL_ERROR", "catalog apply lost track of the artisan")
     }
 
     struct ChangeRecord: Encodable {

@@ -170,7 +170,13 @@ enum ServiceCommands {
     static func setActive(_ active: Bool, _ invocation: Invocation, _ context: Context) throws {
         let service = try context.transaction(forArtisan: { connection, artisan in
             let repository = ServiceRepository(connection: connection, artisan: artisan.id)
-            var service = try find(invocation.argument("service")!, repository)
+            let reference = invocation.argument("service")!
+            var service = try find(reference, repository)
+            // By name, an active service wins; restoring means the archived one of that name.
+            if active, service.isActive, let archived = try repository.list(includeArchived: true)
+                .first(where: { !$0.isActive && $0.name.lowercased() == reference.lowercased() }) {
+                service = archived
+            }
             guard service.isActive != active else { return service }
             service.isActive = active
             if active { try checkNameFree(service, repository) }

@@ -1,3 +1,9 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
 /// An artisan's whole catalogue: who they are, their services and their week.
 public struct Catalogue: Sendable, Equatable {
     public var artisan: Artisan
@@ -48,8 +54,13 @@ public struct CataloguePlan: Sendable {
         }
 
         let existing = current?.services ?? []
+        // An archived service may share its name with an active one (or another archived one):
+        // each stored service matches at most one of the document's, the same state first.
+        var matched = Set<UUID>()
         for var service in desired.services {
-            if let match = existing.first(where: { $0.name.lowercased() == service.name.lowercased() }) {
+            let candidates = existing.filter { $0.name.lowercased() == service.name.lowercased() && !matched.contains($0.id) }
+            if let match = candidates.first(where: { $0.isActive == service.isActive }) ?? candidates.first {
+                matched.insert(match.id)
                 service.id = match.id
                 let fields = Self.serviceDifferences(match, service)
                 if !fields.isEmpty { changes.append(.updateService(service, fields: fields)) }
@@ -57,8 +68,7 @@ public struct CataloguePlan: Sendable {
                 changes.append(.createService(service))
             }
         }
-        let desiredNames = Set(desired.services.map { $0.name.lowercased() })
-        for service in existing where service.isActive && !desiredNames.contains(service.name.lowercased()) {
+        for service in existing where service.isActive && !matched.contains(service.id) {
             changes.append(.archiveService(service))
         }
 

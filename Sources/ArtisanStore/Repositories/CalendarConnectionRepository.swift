@@ -1,0 +1,194 @@
+import ArtisanCore
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// A connected calendar as stored: credentials only in their encrypted form.
+public struct CalendarConnectionRecord: Sendable, Equatable {
+    public enum State: String, Sendable { case active, needsReauth = "needs_reauth", error }
+
+    public var id: UUID
+    public var provider: CalendarProviderID
+    public var account: String?
+    public var calendarID: String?
+    public var calendarName: String?
+    public var serverURL: String?
+    public var accessTokenEncrypted: String
+    public var refreshTokenEncrypted: String?
+    public var tokenExpiresAt: Timestamp?
+    public var lastSyncAt: Timestamp?
+    public var syncToken: String?
+    public var state: State
+    public var lastError: String?
+
+    public init(id: UUID = UUID(), provider: CalendarProviderID, account: String?, calendarID: String?, calendarName: String?, serverURL: String?,
+                accessTokenEncrypted: String, refreshTokenEncrypted: String?, tokenExpiresAt: Timestamp?, lastSyncAt: Timestamp? = nil,
+                syncToken: String? = nil, state: State = .active, lastError: String? = nil) {
+        self.id = id
+        self.provider = provider
+        self.account = account
+        self.calendarID = calendarID
+        self.calendarName = calendarName
+        self.serverURL = serverURL
+        self.accessTokenEncrypted = accessTokenEncrypted
+        self.refreshTokenEncrypted = refreshTokenEncrypted
+        self.tokenExpiresAt = tokenExpiresAt
+        self.lastSyncAt = lastSyncAt
+        self.syncToken = syncToken
+        self.state = state
+        self.lastError = lastError
+    }
+}
+
+/// An artisan's calendar connections (one per provider) and the blocks they import and export.
+public struct CalendarConnectionRepository {
+    let connection: PostgresConnection
+    let artisan: UUID
+
+    public init(connection: PostgresConnection, artisan: UUID) {
+        self.connection = connection
+        self.artisan = artisan
+    }
+
+    static let columns = """
+        id, provider_id, account, calendar_id, calendar_name, server_url, access_token_encrypted, refresh_token_encrypted,
+        token_expires_at, last_sync_at, sync_token, state, last_error
+        """
+
+    public func all() throws -> [CalendarConnectionRecord] {
+        try connection.query("SELECT \(unsafeSQL: Self.columns) FROM calendar_connections WHERE artisan_id = \(artisan) ORDER BY provider_id")
+            .map(Self.decode)
+    }
+
+    /// Creates the provider's connection, or replaces it (reconnecting starts a fresh sync).
+    public func save(_ record: CalendarConnectionRecord) throws {
+        try connection.execute("""
+            INSERT INTO calendar_connections (id, artisan_id, provider_id, account, calendar_id, calendar_name, server_url,
+                access_token_encrypted, refresh_token_encrypted, token_expires_at, sync_token, state, last_error, is_active)
+            VALUES (\(record.id), \(artisan), \(record.provider.rawValue), \(record.account), \(record.calendarID), \(record.calendarName),
+                    \(record.serverURL), \(record.accessTokenEncrypted), \(record.refreshTokenEncrypted), \(record.tokenExpiresAt),
+                    \(record.syncToken), \(record.state.rawValue), \(record.lastError), true)
+            ON CONFLICT (artisan_id, provider_id) DO UPDATE SET account = EXCLUDED.account, calendar_id = EXCLUDED.calendar_id,
+                calendar_name = EXCLUDED.calendar_name, server_url = EXCLUDED.server_url,
+                access_token_encrypted = EXCLUDED.access_token_encrypted, refresh_token_encrypted = EXCLUDED.refresh_token_encrypted,
+                token_expires_at = EXCLUDED.token_expires_at, sync_token = NULL, state = 'active', last_error = NULL,
+                is_active = true, updated_at = now()
+            """)
+    }
+
+    public func storeCredentials(_ id: UUID, access: String, refresh: String?, expiresAt: Timestamp?) throws {
+        try connection.execute("""
+            UPDATE calendar_connections SET access_token_encrypted = \(access), refresh_token_encrypted = coalesce(\(refresh), refresh_token_encrypted),
+                   token_expires_at = \(expiresAt), updated_at = now() WHERE id = \(id)
+            """)
+    }
+
+    public func recordOutcome(_ id: UUID, state: CalendarConnectionRecord.State, error: String?, syncedAt: Timestamp?, syncToken: String?) throws {
+        try connection.execute("""
+            UPDATE calendar_connections SET state = \(state.rawValue), last_error = \(error.map { String($0.prefix(1000)) }),
+                   last_sync_at = coalesce(\(syncedAt), last_sync_at), sync_token = coalesce(\(syncToken), sync_token), updated_at = now()
+            WHERE id = \(id)
+            """)
+    }
+
+    /// Removes the connection, the blocks it imported and the export records of its events.
+    @discardableResult
+    public func delete(_ provider: CalendarProviderID) throws -> Bool {
+        try connection.execute("DELETE FROM external_busy_blocks WHERE artisan_id = \(artisan) AND provider_id = \(provider.rawValue)")
+        return try connection.execute("DELETE FROM calendar_connections WHERE artisan_id = \(artisan) AND provider_id = \(provider.rawValue)") > 0
+    }
+
+    // MARK: - Imported blocks
+
+    public func importedIDs(_ provider: CalendarProviderID) throws -> Set<String> {
+        Set(try connection.query("""
+            SELECT external_event_id FROM external_busy_blocks
+            WHERE artisan_id = \(artisan) AND provider_id = \(provider.rawValue) AND source = 'external'
+            """).map { try $0.decode("external_event_id", as: String.self) })
+    }
+
+    /// Deletes the provider's imported blocks with these ids (all of them with nil); returns how many.
+    @discardableResult
+    public func deleteImported(_ provider: CalendarProviderID, ids: [String]?) throws -> Int {
+        try connection.execute("""
+            DELETE FROM external_busy_blocks WHERE artisan_id = \(artisan) AND provider_id = \(provider.rawValue) AND source = 'external'
+              AND (\(ids == nil) OR external_event_id = ANY(\(PostgresArray(ids ?? []))::text[]))
+            """)
+    }
+
+    /// Inserts imported blocks in one statement.
+    public func insertImported(_ provider: CalendarProviderID, _ events: [ExternalEvent]) throws {
+        guard !events.isEmpty else { return }
+        try connection.execute("""
+            INSERT INTO external_busy_blocks (artisan_id, provider_id, source, external_event_id, summary, start_datetime, end_datetime)
+            SELECT \(artisan), \(provider.rawValue), 'external', e.id, left(e.summary, 500), e.s, e.e
+            FROM unnest(\(PostgresArray(events.map(\.id)))::text[], \(PostgresArray(events.map(\.summary)))::text[],
+                        \(PostgresArray(events.map(\.start)))::timestamptz[], \(PostgresArray(events.map(\.end)))::timestamptz[]) AS e(id, summary, s, e)
+            """)
+    }
+
+    // MARK: - Exported events
+
+    public struct ExportCandidate: Sendable {
+        public let booking: Booking
+        public let exportRow: UUID?
+        public let eventID: String?
+        public let exportedStart: Timestamp?
+        public let exportedEnd: Timestamp?
+    }
+
+    /// Bookings to mirror: active ones not yet over, and cancelled ones whose event still exists.
+    public func exportCandidates(_ provider: CalendarProviderID, now: Timestamp, until: Timestamp) throws -> [ExportCandidate] {
+        try connection.query("""
+            SELECT \(unsafeSQL: BookingRepository.columns), x.id AS export_row, x.external_event_id, x.start_datetime AS exported_start,
+                   x.end_datetime AS exported_end
+            FROM bookings b JOIN services s ON s.id = b.service_id
+            LEFT JOIN external_busy_blocks x ON x.booking_id = b.id AND x.source = 'booking' AND x.provider_id = \(provider.rawValue)
+            WHERE b.artisan_id = \(artisan)
+              AND ((b.status <> 'cancelled' AND b.start_datetime + make_interval(mins => b.duration_minutes) > \(now) AND b.start_datetime < \(until))
+                   OR (b.status = 'cancelled' AND x.id IS NOT NULL))
+            ORDER BY b.start_datetime
+            """).map { row in
+            ExportCandidate(booking: try BookingRepository.decode(row), exportRow: try row.decode("export_row", as: UUID?.self),
+                            eventID: try row.decode("external_event_id", as: String?.self),
+                            exportedStart: try row.decode("exported_start", as: Timestamp?.self), exportedEnd: try row.decode("exported_end", as: Timestamp?.self))
+        }
+    }
+
+    public func exportedIDs(_ provider: CalendarProviderID) throws -> Set<String> {
+        Set(try connection.query("""
+            SELECT external_event_id FROM external_busy_blocks
+            WHERE artisan_id = \(artisan) AND provider_id = \(provider.rawValue) AND source = 'booking' AND external_event_id IS NOT NULL
+            """).map { try $0.decode("external_event_id", as: String.self) })
+    }
+
+    public func recordExport(_ provider: CalendarProviderID, booking: Booking, eventID: String) throws {
+        try connection.execute("""
+            INSERT INTO external_busy_blocks (artisan_id, provider_id, source, booking_id, external_event_id, summary, start_datetime, end_datetime)
+            VALUES (\(artisan), \(provider.rawValue), 'booking', \(booking.id), \(eventID), \(booking.publicCode), \(booking.start), \(booking.end))
+            ON CONFLICT (provider_id, booking_id) WHERE source = 'booking'
+            DO UPDATE SET external_event_id = EXCLUDED.external_event_id, start_datetime = EXCLUDED.start_datetime,
+                          end_datetime = EXCLUDED.end_datetime, updated_at = now()
+            """)
+    }
+
+    public func deleteExport(_ row: UUID) throws {
+        try connection.execute("DELETE FROM external_busy_blocks WHERE id = \(row)")
+    }
+
+    static func decode(_ row: Row) throws -> CalendarConnectionRecord {
+        guard let provider = CalendarProviderID(rawValue: try row.decode("provider_id")),
+              let state = CalendarConnectionRecord.State(rawValue: try row.decode("state")) else {
+            throw DatabaseError(kind: .decoding, message: "a calendar connection names an unknown provider or state", column: "provider_id")
+        }
+        return CalendarConnectionRecord(
+            id: try row.decode("id"), provider: provider, account: try row.decode("account", as: String?.self),
+            calendarID: try row.decode("calendar_id", as: String?.self), calendarName: try row.decode("calendar_name", as: String?.self),
+            serverURL: try row.decode("server_url", as: String?.self), accessTokenEncrypted: try row.decode("access_token_encrypted"),
+            refreshTokenEncrypted: try row.decode("refresh_token_encrypted", as: String?.self),
+            tokenExpiresAt: try row.decode("token_expires_at", as: Timestamp?.self), lastSyncAt: try row.decode("last_sync_at", as: Timestamp?.self),
+            syncToken: try row.decode("sync_token", as: String?.self), state: state, lastError: try row.decode("last_error", as: String?.self))
+    }
+}
