@@ -15,11 +15,11 @@ _artisanctl() {
         if [[ $word == "=" ]]; then skip=1; continue; fi
         if ((skip)); then skip=0; continue; fi
         case "$word" in
-            --database|-d|--artisan|--output|-o|--log-format|--env-file|--name|--email|--phone|--timezone|--plan|--slot-minutes|--min-notice-minutes|--horizon-days|--cancellation-hours|--duration|--price|--deposit-rate|--description|--buffer-before|--buffer-after|--to|--from-time|--to-time|--reason|--service|-s|--date|--days|--time|--from|--status|--customer|--file|-f|--username|--url|--calendar|--provider|--steps|-n|--dir) skip=1 ;;
+            --database|-d|--artisan|--output|-o|--log-format|--env-file|--name|--email|--phone|--timezone|--plan|--slot-minutes|--min-notice-minutes|--horizon-days|--cancellation-hours|--duration|--price|--deposit-rate|--description|--buffer-before|--buffer-after|--to|--from-time|--to-time|--reason|--service|-s|--date|--days|--time|--from|--status|--customer|--file|-f|--calendar|--username|--url|--provider|--steps|-n|--dir) skip=1 ;;
             -*) ;;
             *)
                 case "${cmdpath:+$cmdpath }$word" in
-                    "artisan"|"artisan init"|"artisan show"|"artisan set"|"services"|"services list"|"services show"|"services create"|"services update"|"services archive"|"services restore"|"services delete"|"hours"|"hours list"|"hours set"|"hours clear"|"breaks"|"breaks list"|"breaks add"|"breaks remove"|"timeoff"|"timeoff list"|"timeoff add"|"timeoff remove"|"availability"|"bookings"|"bookings create"|"bookings list"|"bookings show"|"bookings cancel"|"bookings reschedule"|"catalog"|"catalog export"|"catalog apply"|"calendars"|"calendars connect"|"calendars connect apple"|"calendars list"|"calendars disconnect"|"calendars feed"|"sync"|"sync calendars"|"db"|"db up"|"db down"|"db status"|"db env"|"migrate"|"migrate latest"|"migrate rollback"|"migrate status"|"migrate make"|"completion"|"man"|"help"|"shell") cmdpath="${cmdpath:+$cmdpath }$word" ;;
+                    "artisan"|"artisan init"|"artisan show"|"artisan set"|"services"|"services list"|"services show"|"services create"|"services update"|"services archive"|"services restore"|"services delete"|"hours"|"hours list"|"hours set"|"hours clear"|"breaks"|"breaks list"|"breaks add"|"breaks remove"|"timeoff"|"timeoff list"|"timeoff add"|"timeoff remove"|"availability"|"bookings"|"bookings create"|"bookings list"|"bookings show"|"bookings cancel"|"bookings reschedule"|"catalog"|"catalog export"|"catalog apply"|"calendars"|"calendars connect"|"calendars connect google"|"calendars connect outlook"|"calendars connect apple"|"calendars list"|"calendars disconnect"|"calendars feed"|"sync"|"sync calendars"|"db"|"db up"|"db down"|"db status"|"db env"|"migrate"|"migrate latest"|"migrate rollback"|"migrate status"|"migrate make"|"completion"|"man"|"help"|"shell") cmdpath="${cmdpath:+$cmdpath }$word" ;;
                     *) args=$((args + 1)) ;;
                 esac
                 ;;
@@ -34,7 +34,7 @@ _artisanctl() {
         --file|-f) COMPREPLY=($(compgen -f -- "$cur")); return ;;
         --provider) COMPREPLY=($(compgen -W "google outlook apple" -- "$cur")); return ;;
         --dir) COMPREPLY=($(compgen -f -- "$cur")); return ;;
-        --database|-d|--artisan|--output|-o|--log-format|--env-file|--name|--email|--phone|--timezone|--plan|--slot-minutes|--min-notice-minutes|--horizon-days|--cancellation-hours|--duration|--price|--deposit-rate|--description|--buffer-before|--buffer-after|--to|--from-time|--to-time|--reason|--service|-s|--date|--days|--time|--from|--status|--customer|--file|-f|--username|--url|--calendar|--provider|--steps|-n|--dir) return ;;
+        --database|-d|--artisan|--output|-o|--log-format|--env-file|--name|--email|--phone|--timezone|--plan|--slot-minutes|--min-notice-minutes|--horizon-days|--cancellation-hours|--duration|--price|--deposit-rate|--description|--buffer-before|--buffer-after|--to|--from-time|--to-time|--reason|--service|-s|--date|--days|--time|--from|--status|--customer|--file|-f|--calendar|--username|--url|--provider|--steps|-n|--dir) return ;;
     esac
     if ((inline)); then return; fi
     case "$cmdpath" in
@@ -147,8 +147,14 @@ _artisanctl() {
             candidates="connect list disconnect feed"
             flags="--database -d --artisan --output -o --json --no-color --quiet -q --verbose -v --log-format --env-file --yes -y --help -h --version" ;;
         "calendars connect")
-            candidates="apple"
+            candidates="google outlook apple"
             flags="--database -d --artisan --output -o --json --no-color --quiet -q --verbose -v --log-format --env-file --yes -y --help -h --version" ;;
+        "calendars connect google")
+            candidates=""
+            flags="--no-browser --refresh-token-stdin --calendar --database -d --artisan --output -o --json --no-color --quiet -q --verbose -v --log-format --env-file --yes -y --help -h --version" ;;
+        "calendars connect outlook")
+            candidates=""
+            flags="--refresh-token-stdin --calendar --database -d --artisan --output -o --json --no-color --quiet -q --verbose -v --log-format --env-file --yes -y --help -h --version" ;;
         "calendars connect apple")
             candidates=""
             flags="--username --password-stdin --url --calendar --database -d --artisan --output -o --json --no-color --quiet -q --verbose -v --log-format --env-file --yes -y --help -h --version" ;;

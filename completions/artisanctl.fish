@@ -11,12 +11,12 @@ function __artisanctl_path
             continue
         end
         switch $word
-            case --database -d --artisan --output -o --log-format --env-file --name --email --phone --timezone --plan --slot-minutes --min-notice-minutes --horizon-days --cancellation-hours --duration --price --deposit-rate --description --buffer-before --buffer-after --to --from-time --to-time --reason --service -s --date --days --time --from --status --customer --file -f --username --url --calendar --provider --steps -n --dir
+            case --database -d --artisan --output -o --log-format --env-file --name --email --phone --timezone --plan --slot-minutes --min-notice-minutes --horizon-days --cancellation-hours --duration --price --deposit-rate --description --buffer-before --buffer-after --to --from-time --to-time --reason --service -s --date --days --time --from --status --customer --file -f --calendar --username --url --provider --steps -n --dir
                 set skip 1
             case '-*'
             case '*'
                 set -l candidate (string trim -- "$cmdpath $word")
-                if contains -- $candidate 'artisan' 'artisan init' 'artisan show' 'artisan set' 'services' 'services list' 'services show' 'services create' 'services update' 'services archive' 'services restore' 'services delete' 'hours' 'hours list' 'hours set' 'hours clear' 'breaks' 'breaks list' 'breaks add' 'breaks remove' 'timeoff' 'timeoff list' 'timeoff add' 'timeoff remove' 'availability' 'bookings' 'bookings create' 'bookings list' 'bookings show' 'bookings cancel' 'bookings reschedule' 'catalog' 'catalog export' 'catalog apply' 'calendars' 'calendars connect' 'calendars connect apple' 'calendars list' 'calendars disconnect' 'calendars feed' 'sync' 'sync calendars' 'db' 'db up' 'db down' 'db status' 'db env' 'migrate' 'migrate latest' 'migrate rollback' 'migrate status' 'migrate make' 'completion' 'man' 'help' 'shell'
+                if contains -- $candidate 'artisan' 'artisan init' 'artisan show' 'artisan set' 'services' 'services list' 'services show' 'services create' 'services update' 'services archive' 'services restore' 'services delete' 'hours' 'hours list' 'hours set' 'hours clear' 'breaks' 'breaks list' 'breaks add' 'breaks remove' 'timeoff' 'timeoff list' 'timeoff add' 'timeoff remove' 'availability' 'bookings' 'bookings create' 'bookings list' 'bookings show' 'bookings cancel' 'bookings reschedule' 'catalog' 'catalog export' 'catalog apply' 'calendars' 'calendars connect' 'calendars connect google' 'calendars connect outlook' 'calendars connect apple' 'calendars list' 'calendars disconnect' 'calendars feed' 'sync' 'sync calendars' 'db' 'db up' 'db down' 'db status' 'db env' 'migrate' 'migrate latest' 'migrate rollback' 'migrate status' 'migrate make' 'completion' 'man' 'help' 'shell'
                     set cmdpath $candidate
                 else
                     set args (math $args + 1)
@@ -163,7 +163,14 @@ complete -c artisanctl -n '__artisanctl_at \'calendars\'' -a connect -d 'Connect
 complete -c artisanctl -n '__artisanctl_at \'calendars\'' -a list -d 'The connected calendars: provider, account, calendar, last sync, state'
 complete -c artisanctl -n '__artisanctl_at \'calendars\'' -a disconnect -d 'Forget a calendar: its tokens and the busy blocks imported from it (asks first; --yes without a terminal)'
 complete -c artisanctl -n '__artisanctl_at \'calendars\'' -a feed -d 'Print the active bookings as one iCalendar (RFC 5545) document'
+complete -c artisanctl -n '__artisanctl_at \'calendars connect\'' -a google -d 'Connect a Google calendar (OAuth in the browser, loopback redirect with PKCE)'
+complete -c artisanctl -n '__artisanctl_at \'calendars connect\'' -a outlook -d 'Connect an Outlook / Microsoft 365 calendar (device-code sign-in)'
 complete -c artisanctl -n '__artisanctl_at \'calendars connect\'' -a apple -d 'Connect an Apple iCloud calendar, or any CalDAV server, with an app-specific password'
+complete -c artisanctl -n '__artisanctl_at \'calendars connect google\'' -l no-browser -d 'Paste the code instead of waiting for the browser\'s redirect'
+complete -c artisanctl -n '__artisanctl_at \'calendars connect google\'' -l refresh-token-stdin -d 'Read a refresh token from the first line of stdin (no browser)'
+complete -c artisanctl -n '__artisanctl_at \'calendars connect google\'' -l calendar -x -d 'The calendar to use (default: the primary one)'
+complete -c artisanctl -n '__artisanctl_at \'calendars connect outlook\'' -l refresh-token-stdin -d 'Read a refresh token from the first line of stdin (no sign-in)'
+complete -c artisanctl -n '__artisanctl_at \'calendars connect outlook\'' -l calendar -x -d 'The calendar to use (default: the primary one)'
 complete -c artisanctl -n '__artisanctl_at \'calendars connect apple\'' -l username -x -d 'Apple ID or CalDAV user name'
 complete -c artisanctl -n '__artisanctl_at \'calendars connect apple\'' -l password-stdin -d 'Read the password from the first line of stdin'
 complete -c artisanctl -n '__artisanctl_at \'calendars connect apple\'' -l url -x -d 'CalDAV server (default https://caldav.icloud.com)'

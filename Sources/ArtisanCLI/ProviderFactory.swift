@@ -20,9 +20,29 @@ struct ProviderFactory {
             }
             return CalDAVProvider(transport: Self.transport(), username: account, password: try box.open(record.accessTokenEncrypted),
                                   calendarURL: url, zone: zone, zoneNamed: { try? loader.rules(for: $0) })
-        case .google, .outlook:
-            throw ArtisanError.configuration("\(record.provider.rawValue) sync is not available in this build")
+        case .google:
+            guard let clientID = context.environment["GOOGLE_CLIENT_ID"], let secret = context.environment["GOOGLE_CLIENT_SECRET"] else {
+                throw ArtisanError.configuration("GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET must be set to sync the Google calendar")
+            }
+            let endpoints = GoogleEndpoints(environment: context.environment)
+            return GoogleCalendarProvider(transport: Self.transport(), credentials: try credentials(record), clientID: clientID, clientSecret: secret,
+                                          calendarID: record.calendarID ?? "primary", apiBase: endpoints.api, oauthBase: endpoints.oauth,
+                                          zone: zone, now: context.clock.now())
+        case .outlook:
+            guard let clientID = context.environment["MS_CLIENT_ID"] else {
+                throw ArtisanError.configuration("MS_CLIENT_ID must be set to sync the Outlook calendar")
+            }
+            return GraphCalendarProvider(transport: Self.transport(), credentials: try credentials(record), clientID: clientID,
+                                         calendarID: record.calendarID,
+                                         graphBase: context.environment["GRAPH_API_BASE"] ?? "https://graph.microsoft.com",
+                                         loginBase: context.environment["MS_LOGIN_BASE"] ?? "https://login.microsoftonline.com",
+                                         zone: zone, now: context.clock.now())
         }
+    }
+
+    func credentials(_ record: CalendarConnectionRecord) throws -> CalendarCredentials {
+        CalendarCredentials(accessToken: try box.open(record.accessTokenEncrypted),
+                            refreshToken: try record.refreshTokenEncrypted.map(box.open), expiresAt: record.tokenExpiresAt)
     }
 
     /// A provider's failure at connect time, as the CLI reports it.

@@ -21,7 +21,7 @@ enum CalendarCommands {
 
     static let connect = Command(
         "connect", abstract: "Connect a calendar",
-        subcommands: [connectApple]
+        subcommands: [CalendarConnectOAuth.google, CalendarConnectOAuth.outlook, connectApple]
     )
 
     static let calendarFlag = Flag("calendar", value: "NAME|ID", help: "The calendar to use (default: the primary one)")

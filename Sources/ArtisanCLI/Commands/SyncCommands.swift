@@ -53,7 +53,17 @@ enum SyncCommands {
             let sync = CalendarSync(connection: connection, artisan: artisan, zone: zone, now: context.clock.now())
             var reports: [CalendarSync.Report] = []
             for record in records {
-                let provider = try factory.provider(for: record)
+                let provider: any CalendarProvider
+                do {
+                    provider = try factory.provider(for: record)
+                } catch {
+                    // One provider that cannot even start never stops the others.
+                    var report = CalendarSync.Report(provider: record.provider)
+                    report.outcome = .temporary
+                    report.message = ErrorReporter.describe(error).message
+                    reports.append(report)
+                    continue
+                }
                 let report = try sync.run(record, provider: provider, days: days ?? artisan.settings.horizonDays) { renewed in
                     try repository.storeCredentials(record.id, access: try box.seal(renewed.accessToken),
                                                     refresh: try renewed.refreshToken.map(box.seal), expiresAt: renewed.expiresAt)
