@@ -34,10 +34,16 @@ def run(command, env=ENV):
     return elapsed
 
 
-def compare(name, ours, reference, target):
+def compare(name, ours, reference, target, runs=None, before=None):
+    """`before`, when given, runs untimed before each artisanctl run (to reset state)."""
+    runs = runs or RUNS
+    if before:
+        before()
     run(ours), run(reference)  # warm the caches of both before measuring
     ours_times, reference_times = [], []
-    for _ in range(RUNS):
+    for _ in range(runs):
+        if before:
+            before()
         ours_times.append(run(ours))
         reference_times.append(run(reference))
     ours_median = statistics.median(ours_times) * 1000
@@ -63,9 +69,6 @@ def sql(statement):
 
 
 def seed():
-    subprocess.run([ARTISANCTL, "migrate", "latest", "--quiet"], check=True, env=ENV)
-    subprocess.run([ARTISANCTL, "catalog", "apply", "-f", os.path.join(ROOT, "scripts/demo/catalogue.json"), "--quiet"],
-                   check=True, env=ENV, stdout=subprocess.DEVNULL)
     subprocess.run(artisanctl("artisan", "set", "--horizon-days", "730"), check=True, env=ENV, stdout=subprocess.DEVNULL)
     # 87,648 half-hour bookings back to back from 2024 to the end of 2028, and 12,352 cancelled ones.
     sql(f"""
@@ -120,7 +123,64 @@ def throughput(clients=8, per_client=25):
     return overlaps == "0"
 
 
+def radicale_import(events=2000):
+    """Importing 2,000 events from a real Radicale, against curl sending the same REPORT."""
+    import shutil
+    import tempfile
+    import urllib.request
+    venv_python = os.path.join(ROOT, ".build/test-venv/bin/python")
+    directory = tempfile.mkdtemp(prefix="bench-radicale-")
+    user, password = "lea", "bench-password"
+    server = subprocess.Popen([venv_python, "-u", os.path.join(ROOT, "Tests/Fixtures/fake_radicale.py"), directory, user, password],
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        port = int(server.stdout.readline())
+        base = f"http://127.0.0.1:{port}"
+        calendar = f"{base}/{user}/work/"
+        subprocess.run(["curl", "-sf", "-u", f"{user}:{password}", "-X", "MKCALENDAR", calendar], check=True)
+        folder = os.path.join(directory, "collections", "collection-root", user, "work")
+        for n in range(events):
+            day, slot = divmod(n, 40)
+            start = f"202606{1 + day % 30:02d}T{6 + slot % 12:02d}{(slot // 12) * 15:02d}00Z"
+            end = f"202606{1 + day % 30:02d}T{6 + slot % 12:02d}{(slot // 12) * 15 + 10:02d}00Z"
+            with open(os.path.join(folder, f"event-{n}.ics"), "w") as file:
+                file.write("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//bench//EN\r\nBEGIN:VEVENT\r\n"
+                           f"UID:event-{n}@bench\r\nDTSTAMP:20260101T000000Z\r\nDTSTART:{start}\r\nDTEND:{end}\r\n"
+                           f"SUMMARY:Event {n}\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n")
+        env = dict(ENV, CALENDAR_ENCRYPTION_KEY="q6S0Yq8Kc4lqzq5mJ1m2qg3m2Vn8Wc2d3ZxQ0eTq1jE=")
+        subprocess.run(artisanctl("calendars", "connect", "apple", "--username", user, "--password-stdin", "--url", base + "/", "--quiet"),
+                       input=password + "\n", text=True, check=True, env=env)
+        # The same REPORT artisanctl sends for its window (now .. now + 60 days).
+        body = f"""<?xml version="1.0" encoding="utf-8"?>
+<c:calendar-query xmlns:d="DAV:" xmlns:c="urn:ietf:params:xml:ns:caldav">
+  <d:prop><d:getetag/><c:calendar-data><c:expand start="20260601T060000Z" end="20260731T060000Z"/></c:calendar-data></d:prop>
+  <c:filter><c:comp-filter name="VCALENDAR"><c:comp-filter name="VEVENT">
+    <c:time-range start="20260601T060000Z" end="20260731T060000Z"/>
+  </c:comp-filter></c:comp-filter></c:filter>
+</c:calendar-query>"""
+        curl = ["curl", "-sf", "-o", "/dev/null", "-u", f"{user}:{password}", "-X", "REPORT", "-H", "Depth: 1",
+                "-H", "Content-Type: application/xml; charset=utf-8", "--data-binary", body, calendar]
+        ENV["CALENDAR_ENCRYPTION_KEY"] = env["CALENDAR_ENCRYPTION_KEY"]
+        try:
+            ok = compare("sync calendars (2,000 CalDAV events)", artisanctl("sync", "calendars", "--provider", "apple", "--days", "60"),
+                         curl, 1.5, runs=min(RUNS, 11), before=lambda: sql("UPDATE calendar_connections SET sync_token = NULL"))
+        finally:
+            del ENV["CALENDAR_ENCRYPTION_KEY"]
+        imported = sql("SELECT count(*) FROM external_busy_blocks WHERE provider_id = 'apple'")
+        print(f"{'':<34} blocks imported from Radicale: {imported}", flush=True)
+        sql("DELETE FROM external_busy_blocks WHERE provider_id = 'apple'")
+        sql("DELETE FROM calendar_connections")
+        return ok and imported == str(events)
+    finally:
+        server.terminate()
+        shutil.rmtree(directory, ignore_errors=True)
+
+
 def main():
+    subprocess.run([ARTISANCTL, "migrate", "latest", "--quiet"], check=True, env=ENV)
+    subprocess.run([ARTISANCTL, "catalog", "apply", "-f", os.path.join(ROOT, "scripts/demo/catalogue.json"), "--quiet"],
+                   check=True, env=ENV, stdout=subprocess.DEVNULL)
+    calendar_ok = radicale_import()
     seed()
     print(f"{RUNS} runs each, median wall time; reference: psql -X on the same server\n")
     week_sql = f"""
@@ -147,6 +207,7 @@ def main():
                 psql(busy_sql), 1.0),
         peak_memory("bookings list --all --output csv", artisanctl("bookings", "list", "--all", "--output", "csv"), 50),
         throughput(),
+        calendar_ok,
     ]
     sys.exit(0 if all(results) else 1)
 

@@ -100,9 +100,17 @@ public struct CalendarSync {
             let event = BookingEvent.forBooking(booking, artisanTimeZone: artisan.timezone)
             if let eventID = candidate.eventID {
                 guard candidate.exportedStart != booking.start || candidate.exportedEnd != booking.end else { continue }
-                let id = try provider.putEvent(event, existingID: eventID)
-                try connections.recordExport(record.provider, booking: booking, eventID: id)
-                report.moved += 1
+                do {
+                    let id = try provider.putEvent(event, existingID: eventID)
+                    try connections.recordExport(record.provider, booking: booking, eventID: id)
+                    report.moved += 1
+                } catch let error as CalendarError where error.kind == .notFound {
+                    // The event was deleted on the calendar's side: make a new one, or every
+                    // run from now on would fail on the missing event.
+                    let id = try provider.putEvent(event, existingID: nil)
+                    try connections.recordExport(record.provider, booking: booking, eventID: id)
+                    report.exported += 1
+                }
             } else {
                 let id = try provider.putEvent(event, existingID: nil)
                 try connections.recordExport(record.provider, booking: booking, eventID: id)

@@ -52,12 +52,12 @@ public final class PostgresConnection {
     public func query(_ query: SQLQuery) throws -> [Row] {
         let result = try run(query)
         defer { PQclear(result) }
-        let columns = Self.columnNames(result)
+        let columns = ColumnIndex(Self.columnNames(result))
         let rowCount = Int(PQntuples(result))
         var rows: [Row] = []
         rows.reserveCapacity(rowCount)
         for row in 0..<rowCount {
-            rows.append(Row(columns: columns, values: Self.values(result, row: Int32(row), columnCount: columns.count)))
+            rows.append(Row(index: columns, values: Self.values(result, row: Int32(row), columnCount: columns.names.count)))
         }
         return rows
     }
@@ -79,16 +79,16 @@ public final class PostgresConnection {
         guard sent == 1 else { throw connectionError() }
         guard PQsetSingleRowMode(connection) == 1 else { throw connectionError() }
         var failure: (any Error)?
-        var columns: [String]?
+        var columns: ColumnIndex?
         while let result = PQgetResult(connection) {
             defer { PQclear(result) }
             guard failure == nil else { continue }
             switch PQresultStatus(result) {
             case PGRES_SINGLE_TUPLE:
-                let names = columns ?? Self.columnNames(result)
-                columns = names
+                let index = columns ?? ColumnIndex(Self.columnNames(result))
+                columns = index
                 do {
-                    try body(Row(columns: names, values: Self.values(result, row: 0, columnCount: names.count)))
+                    try body(Row(index: index, values: Self.values(result, row: 0, columnCount: index.names.count)))
                 } catch {
                     failure = error
                     PQrequestCancel(connection)

@@ -1,17 +1,19 @@
 /// One result row in PostgreSQL's text format, decoded by column name into typed values.
 /// Decoding errors name the column and the type, never the value.
 public struct Row: Sendable {
-    public let columns: [String]
+    let index: ColumnIndex
     public let values: [String?]
 
-    init(columns: [String], values: [String?]) {
-        self.columns = columns
+    init(index: ColumnIndex, values: [String?]) {
+        self.index = index
         self.values = values
     }
 
+    public var columns: [String] { index.names }
+
     public subscript(column: String) -> String? {
-        guard let index = columns.firstIndex(of: column) else { return nil }
-        return values[index]
+        guard let position = index.positions[column] else { return nil }
+        return values[position]
     }
 
     public func decode<T: PostgresDecodable>(_ column: String, as type: T.Type = T.self) throws -> T {
@@ -22,13 +24,26 @@ public struct Row: Sendable {
     }
 
     public func decode<T: PostgresDecodable>(_ column: String, as type: T?.Type) throws -> T? {
-        guard let index = columns.firstIndex(of: column) else {
+        guard let position = index.positions[column] else {
             throw DatabaseError(kind: .decoding, message: "no column \(column) in the result", column: column)
         }
-        guard let text = values[index] else { return nil }
+        guard let text = values[position] else { return nil }
         guard let value = T.decode(postgresText: text) else {
             throw DatabaseError(kind: .decoding, message: "column \(column) does not hold a valid \(T.self)", column: column)
         }
         return value
+    }
+}
+
+/// The column names of a result and their positions, built once and shared by all its rows.
+final class ColumnIndex: Sendable {
+    let names: [String]
+    let positions: [String: Int]
+
+    init(_ names: [String]) {
+        self.names = names
+        var positions: [String: Int] = [:]
+        for (position, name) in names.enumerated() where positions[name] == nil { positions[name] = position }
+        self.positions = positions
     }
 }

@@ -29,7 +29,8 @@ public struct ZoneRulesLoader: Sendable {
     public init(timeZones: SystemTimeZones) { self.timeZones = timeZones }
 
     public func rules(for name: String) throws -> ZoneRules {
-        guard timeZones.contains(name), let file = fopen(timeZones.directory + "/" + name, "r") else {
+        let safe = !name.isEmpty && !name.contains("..") && !name.hasPrefix("/")
+        guard safe, let file = fopen(timeZones.directory + "/" + name, "r") else {
             throw ArtisanError.configuration("the time zone \(name) is not in the system's tz database (\(timeZones.directory))",
                                              hint: "install tzdata, or change it with 'artisanctl artisan set --timezone ZONE'")
         }

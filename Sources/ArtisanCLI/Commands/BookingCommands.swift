@@ -106,10 +106,9 @@ enum BookingCommands {
         ],
         examples: ["bookings list", "bookings list --from 2026-12-01 --to 2026-12-07 --status confirmed", "bookings list --all --output csv > bookings.csv"],
         run: { invocation, context in
+            // Read-only and one streamed SELECT: no transaction needed (and none costs two round trips).
             let connection = try context.connect()
             defer { connection.close() }
-            try connection.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
-            defer { _ = try? connection.execute("COMMIT") }
             let artisan = try context.currentArtisan(connection)
             let zone = try ZoneRulesLoader(timeZones: context.timeZones).rules(for: artisan.timezone)
             var filter = BookingRepository.Filter()

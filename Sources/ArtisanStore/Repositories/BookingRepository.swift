@@ -68,10 +68,12 @@ public struct BookingRepository {
         }
     }
 
-    /// The bookings matching `filter`, chronologically, one at a time (memory stays flat).
+    /// The bookings matching `filter`, chronologically, one at a time. Without a date range the
+    /// rows are streamed (libpq single-row mode: memory stays flat for any number); a bounded
+    /// range comes in one result, which is faster per row.
     public func stream(_ filter: Filter, _ body: (Booking) throws -> Void) throws {
         let pattern = filter.customer.map { "%" + $0.replacing("\\", with: "\\\\").replacing("%", with: "\\%").replacing("_", with: "\\_") + "%" }
-        try connection.stream("""
+        let query: SQLQuery = """
             SELECT \(unsafeSQL: Self.columns) FROM bookings b JOIN services s ON s.id = b.service_id
             WHERE b.artisan_id = \(artisan)
               AND (\(filter.from)::timestamptz IS NULL OR b.start_datetime >= \(filter.from))
@@ -81,7 +83,12 @@ public struct BookingRepository {
               AND (\(pattern)::text IS NULL OR b.customer_name ILIKE \(pattern) OR b.customer_email ILIKE \(pattern)
                    OR coalesce(b.customer_phone, '') ILIKE \(pattern))
             ORDER BY b.start_datetime, b.public_code
-            """) { row in try body(try Self.decode(row)) }
+            """
+        if filter.from != nil, filter.to != nil {
+            for row in try connection.query(query) { try body(try Self.decode(row)) }
+        } else {
+            try connection.stream(query) { row in try body(try Self.decode(row)) }
+        }
     }
 
     /// Busy time overlapping `window`: other active bookings' buffered spans, and the external
