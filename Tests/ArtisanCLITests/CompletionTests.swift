@@ -31,6 +31,8 @@ struct CompletionTests {
 
     @Test("bash completes", arguments: [
         (["artisanctl", "mig"], ["migrate"]),
+        (["artisanctl", "boo"], ["bookings"]),
+        (["artisanctl", "bookings", "res"], ["reschedule"]),
         (["artisanctl", ""], ["artisan", "services", "hours", "breaks", "timeoff", "availability", "bookings", "catalog", "calendars", "sync", "db", "migrate", "completion", "man", "help", "shell"]),
         (["artisanctl", "migrate", "ro"], ["rollback"]),
         (["artisanctl", "migrate", ""], ["latest", "rollback", "status", "make"]),

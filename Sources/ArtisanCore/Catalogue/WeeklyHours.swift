@@ -94,8 +94,8 @@ public struct TimeRange: Sendable, Hashable, CustomStringConvertible {
     public var description: String { "\(start)-\(end)" }
 }
 
-/// Opening hours of one day (one range per day, as in the spec).
-public struct OpeningRule: Sendable, Equatable {
+/// A range of hours on one day of every week: the shape of both opening hours and breaks.
+public struct WeeklyRule: Sendable, Equatable {
     public var id: UUID
     public var day: Weekday
     public var hours: TimeRange
@@ -106,19 +106,12 @@ public struct OpeningRule: Sendable, Equatable {
         self.hours = hours
     }
 }
+
+/// Opening hours of one day (one range per day, as in the spec).
+public typealias OpeningRule = WeeklyRule
 
 /// A recurring break (lunch, coffee); several per day are fine.
-public struct BreakRule: Sendable, Equatable {
-    public var id: UUID
-    public var day: Weekday
-    public var hours: TimeRange
-
-    public init(id: UUID = UUID(), day: Weekday, hours: TimeRange) {
-        self.id = id
-        self.day = day
-        self.hours = hours
-    }
-}
+public typealias BreakRule = WeeklyRule
 
 /// A holiday or closure: whole days from `startDate` to `endDate`, or from a time on the first
 /// day to a time on the last, in the artisan's time zone.
