@@ -29,9 +29,7 @@ struct OutputWriter {
             try writeJSON(records)
         case .csv:
             context.stdout.line(columns.map { Self.csvField($0.key) }.joined(separator: ","))
-            for record in records {
-                context.stdout.line(columns.map { Self.csvField($0.value(record)) }.joined(separator: ","))
-            }
+            for record in records { context.stdout.line(try csvLine(record, columns)) }
         case .table:
             if records.isEmpty, let empty {
                 if !context.options.quiet { context.stderr.line(empty) }
@@ -49,7 +47,7 @@ struct OutputWriter {
         switch context.options.output {
         case .csv:
             context.stdout.line(columns.map { Self.csvField($0.key) }.joined(separator: ","))
-            try produce { record in context.stdout.line(columns.map { Self.csvField($0.value(record)) }.joined(separator: ",")) }
+            try produce { record in context.stdout.line(try csvLine(record, columns)) }
         case .json:
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
@@ -108,6 +106,13 @@ struct OutputWriter {
         for row in rows { context.stdout.line(format(row)) }
     }
 
+    /// A CSV row carries the raw values scripts want (`4550`, `0.30`, `60`), as in the JSON: a column
+    /// whose key is one of the record's JSON fields takes that field; others take the table's text.
+    func csvLine<Record: Encodable>(_ record: Record, _ columns: [Column<Record>]) throws -> String {
+        let fields = try JSONDecoder().decode([String: JSONScalar].self, from: JSONEncoder().encode(record))
+        return columns.map { column in Self.csvField(fields[column.key]?.text ?? column.value(record)) }.joined(separator: ",")
+    }
+
     static func csvField(_ text: String) -> String {
         guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
         return "\"" + text.replacing("\"", with: "\"\"") + "\""
@@ -117,5 +122,26 @@ struct OutputWriter {
 extension String {
     func padding(to width: Int) -> String {
         count >= width ? self : self + String(repeating: " ", count: width - count)
+    }
+}
+
+/// One JSON value as CSV text: numbers as written, booleans `true`/`false`, null empty; arrays and
+/// objects fall back to the column's table text.
+enum JSONScalar: Decodable {
+    case text(String)
+    case other
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if container.decodeNil() { self = .text(""); return }
+        if let value = try? container.decode(Int.self) { self = .text(String(value)); return }
+        if let value = try? container.decode(Bool.self) { self = .text(value ? "true" : "false"); return }
+        if let value = try? container.decode(String.self) { self = .text(value); return }
+        self = .other
+    }
+
+    var text: String? {
+        if case .text(let value) = self { return value }
+        return nil
     }
 }

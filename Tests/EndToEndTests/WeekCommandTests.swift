@@ -51,7 +51,8 @@ struct WeekCommandTests {
         let csv = lines(try world.succeed("hours", "list", "-o", "csv").stdout)
         #expect(csv.first == "day,hours,breaks")
         #expect(csv.count == 8)
-        #expect(csv.contains("Sunday,closed,"))
+        #expect(csv.contains("sun,closed,"))
+        #expect(csv.contains("tue,09:00-17:00,12:00-13:00 16:00-16:15"))
     }
 
     @Test("a week with nothing set is closed every day")
