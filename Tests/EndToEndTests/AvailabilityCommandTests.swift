@@ -56,6 +56,16 @@ struct AvailabilityCommandTests {
         #expect(none.stderr.contains("No free slot in those days."))
     }
 
+    @Test("an archived service offers no slot, as it takes no booking")
+    func archivedService() throws {
+        let world = try CatalogueWorld.demo()
+        try world.succeed("services", "archive", "Coupe homme")
+        let result = try world.run("availability", "--service", "Coupe homme", "--date", "2026-11-25", "--json")
+        #expect(result.status == 65)
+        #expect(result.stdout.isEmpty)
+        #expect(result.stderr.contains("SERVICE_ARCHIVED"))
+    }
+
     @Test("the minimum notice: nothing before now + 2 h on the first day, and nothing in the past")
     func minimumNotice() throws {
         let world = try CatalogueWorld.demo()
