@@ -12,6 +12,11 @@ struct ProviderFactory {
 
     static func transport() -> any HTTPTransport { RetryingTransport(CurlTransport()) }
 
+    /// Seconds each provider request may take: `ARTISANCTL_HTTP_TIMEOUT`, default 20.
+    var requestTimeout: Int {
+        context.environment["ARTISANCTL_HTTP_TIMEOUT"].flatMap(Int.init).map { min(max($0, 1), 300) } ?? 20
+    }
+
     func provider(for record: CalendarConnectionRecord) throws -> any CalendarProvider {
         switch record.provider {
         case .apple:
@@ -19,7 +24,8 @@ struct ProviderFactory {
                 throw ArtisanError.configuration("the apple connection has no calendar URL: reconnect it")
             }
             return CalDAVProvider(transport: Self.transport(), username: account, password: try box.open(record.accessTokenEncrypted),
-                                  calendarURL: url, zone: zone, zoneNamed: { try? loader.rules(for: $0) })
+                                  calendarURL: url, zone: zone, zoneNamed: { try? loader.rules(for: $0) },
+                                  requestTimeout: requestTimeout)
         case .google:
             guard let clientID = context.environment["GOOGLE_CLIENT_ID"], let secret = context.environment["GOOGLE_CLIENT_SECRET"] else {
                 throw ArtisanError.configuration("GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET must be set to sync the Google calendar")
@@ -27,7 +33,7 @@ struct ProviderFactory {
             let endpoints = GoogleEndpoints(environment: context.environment)
             return GoogleCalendarProvider(transport: Self.transport(), credentials: try credentials(record), clientID: clientID, clientSecret: secret,
                                           calendarID: record.calendarID ?? "primary", apiBase: endpoints.api, oauthBase: endpoints.oauth,
-                                          zone: zone, now: context.clock.now())
+                                          zone: zone, now: context.clock.now(), requestTimeout: requestTimeout)
         case .outlook:
             guard let clientID = context.environment["MS_CLIENT_ID"] else {
                 throw ArtisanError.configuration("MS_CLIENT_ID must be set to sync the Outlook calendar")
@@ -36,7 +42,7 @@ struct ProviderFactory {
                                          calendarID: record.calendarID,
                                          graphBase: context.environment["GRAPH_API_BASE"] ?? "https://graph.microsoft.com",
                                          loginBase: context.environment["MS_LOGIN_BASE"] ?? "https://login.microsoftonline.com",
-                                         zone: zone, now: context.clock.now())
+                                         zone: zone, now: context.clock.now(), requestTimeout: requestTimeout)
         }
     }
 

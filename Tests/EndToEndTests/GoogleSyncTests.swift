@@ -297,6 +297,22 @@ struct GoogleSyncTests {
         #expect(try world.listed().first?["state"] as? String == "active")
     }
 
+    @Test("a hung request times out: exit 75 within the timeouts, the blocks kept")
+    func hungRequest() throws {
+        try fake.control(["events": Self.week])
+        try connect()
+        try world.sync()
+        let rows = try world.importedRows("google")
+        try fake.control(["cancel": ["later"], "fail": [["path": "/events", "hang": 6, "times": 3]]])
+        let started = Date()
+        let result = try world.run(["sync", "calendars"], environment: ["ARTISANCTL_HTTP_TIMEOUT": "1"])
+        #expect(result.status == 75, "\(result.stderr)")
+        #expect(result.stderr.contains("google"), "\(result.stderr)")
+        // Three tries of 1 s plus 0.5 s and 1 s of backoff, far below the fake's 6 s hang each.
+        #expect(Date().timeIntervalSince(started) < 15)
+        #expect(try world.importedRows("google") == rows)
+    }
+
     @Test("malformed JSON: exit 75, the blocks kept, the sync token kept for the next run")
     func malformedAnswer() throws {
         try fake.control(["events": Self.week])

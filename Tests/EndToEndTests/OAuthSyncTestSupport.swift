@@ -67,8 +67,8 @@ final class OAuthSyncWorld: @unchecked Sendable {
     var environment: [String: String] { world.environment.merging(extra) { _, new in new } }
 
     @discardableResult
-    func run(_ arguments: [String], stdin: String? = nil) throws -> Binary.Result {
-        try world.run(arguments, stdin: stdin, environment: extra)
+    func run(_ arguments: [String], stdin: String? = nil, environment more: [String: String] = [:]) throws -> Binary.Result {
+        try world.run(arguments, stdin: stdin, environment: extra.merging(more) { _, new in new })
     }
 
     /// Runs a command that must exit 0 (an expectation, so the test goes on to say more).
