@@ -20,40 +20,9 @@ struct BookingConcurrencyTests {
         let stderr: String
     }
 
-    /// Starts `commands` as background processes of one shell that releases them together (each
-    /// waits for a `go` file the shell creates once all are spawned), waits for all, and returns
-    /// each one's exit status and output. The shell polls for the exit statuses rather than
-    /// `wait`: it inherits the test thread's signal mask, SIGCHLD blocked, and `wait` would hang.
     static func raceTogether(_ commands: [[String]], environment: [String: String], in directory: URL) throws -> [Outcome] {
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        func quoted(_ text: String) -> String { "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'" }
-        var script = "cd \(quoted(directory.path)) || exit 90\n"
-        for (index, arguments) in commands.enumerated() {
-            let command = ([Binary.path] + arguments).map(quoted).joined(separator: " ")
-            script += """
-                ( : > ready.\(index); while [ ! -e go ]; do sleep 0.002; done
-                  \(command) > out.\(index) 2> err.\(index); echo $? > status.\(index); mv status.\(index) rc.\(index) ) < /dev/null > /dev/null 2>&1 &
-
-                """
-        }
-        script += """
-            tries=0
-            while [ "$(ls ready.* 2>/dev/null | wc -l)" -lt \(commands.count) ]; do
-              tries=$((tries + 1)); [ $tries -lt 10000 ] || { : > go; exit 92; }; sleep 0.002
-            done
-            : > go
-            # At most two minutes for all of them.
-            tries=0
-            while [ "$(ls rc.* 2>/dev/null | wc -l)" -lt \(commands.count) ]; do
-              tries=$((tries + 1)); [ $tries -lt 12000 ] || exit 91; sleep 0.01
-            done
-            """
-        let shell = try Subprocess.run(["/bin/sh", "-c", script], environment: environment)
-        guard shell.status == 0 else { throw NotJSON(text: "the racing shell failed (\(shell.status)): \(shell.stderr)") }
-        return try commands.indices.map { index in
-            func read(_ name: String) throws -> String { try String(contentsOf: directory.appendingPathComponent("\(name).\(index)"), encoding: .utf8) }
-            let rc = try read("rc").trimmingCharacters(in: .whitespacesAndNewlines)
-            return Outcome(status: Int32(rc) ?? -1, stdout: try read("out"), stderr: try read("err"))
+        try ProcessRace.run(commands, environment: environment, in: directory).map {
+            Outcome(status: $0.status, stdout: $0.stdout, stderr: $0.stderr)
         }
     }
 

@@ -163,39 +163,8 @@ final class OAuthSyncWorld: @unchecked Sendable {
     /// together by a `go` file once all are spawned (as BookingConcurrencyTests does), and returns
     /// each one's outcome with its start and end times.
     func race(_ commands: [[String]], name: String) throws -> [Timed] {
-        let directory = world.directory.appendingPathComponent(name)
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        func quoted(_ text: String) -> String { "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'" }
-        var script = "cd \(quoted(directory.path)) || exit 90\n"
-        for (index, arguments) in commands.enumerated() {
-            let command = ([Binary.path] + arguments).map(quoted).joined(separator: " ")
-            script += """
-                ( : > ready.\(index); while [ ! -e go ]; do sleep 0.002; done
-                  date +%s%N > start.\(index)
-                  \(command) > out.\(index) 2> err.\(index); echo $? > status.\(index); date +%s%N > end.\(index); mv status.\(index) rc.\(index) ) < /dev/null > /dev/null 2>&1 &
-
-                """
-        }
-        script += """
-            tries=0
-            while [ "$(ls ready.* 2>/dev/null | wc -l)" -lt \(commands.count) ]; do
-              tries=$((tries + 1)); [ $tries -lt 10000 ] || { : > go; exit 92; }; sleep 0.002
-            done
-            : > go
-            tries=0
-            while [ "$(ls rc.* 2>/dev/null | wc -l)" -lt \(commands.count) ]; do
-              tries=$((tries + 1)); [ $tries -lt 12000 ] || exit 91; sleep 0.01
-            done
-            """
-        let shell = try Subprocess.run(["/bin/sh", "-c", script], environment: environment)
-        guard shell.status == 0 else { throw NotJSON(text: "the racing shell failed (\(shell.status)): \(shell.stderr)") }
-        return try commands.indices.map { index in
-            func read(_ file: String) throws -> String {
-                try String(contentsOf: directory.appendingPathComponent("\(file).\(index)"), encoding: .utf8)
-            }
-            func number(_ file: String) throws -> Int64 { Int64(try read(file).trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1 }
-            return Timed(status: Int32(try number("rc")), stdout: try read("out"), stderr: try read("err"),
-                         started: try number("start"), ended: try number("end"))
+        try ProcessRace.run(commands, environment: environment, in: world.directory.appendingPathComponent(name)).map {
+            Timed(status: $0.status, stdout: $0.stdout, stderr: $0.stderr, started: $0.started, ended: $0.ended)
         }
     }
 
