@@ -131,8 +131,9 @@ enum MigrateCommands {
 
     private static func report(_ migrations: [Migration], state: String, none: String, context: Context) throws {
         if context.options.output == .table {
+            guard !context.options.quiet else { return }
             if migrations.isEmpty {
-                if !context.options.quiet { context.stdout.line(none) }
+                context.stdout.line(none)
                 return
             }
             let verb = state.prefix(1).uppercased() + state.dropFirst()
