@@ -186,14 +186,9 @@ public struct EmbeddedCluster: Sendable {
         }
     }
 
+    /// The socket path in a URL, its slashes kept readable.
     static func percentEncoded(_ text: String) -> String {
-        var result = ""
-        for byte in text.utf8 {
-            let isSafe = (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
-                || byte == UInt8(ascii: "/") || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_") || byte == UInt8(ascii: ".")
-            result += isSafe ? String(UnicodeScalar(byte)) : "%" + (byte < 16 ? "0" : "") + String(byte, radix: 16, uppercase: true)
-        }
-        return result
+        URLEncoding.percentEncoded(text, keeping: [UInt8(ascii: "/")])
     }
 
     static func shellQuoted(_ text: String) -> String {

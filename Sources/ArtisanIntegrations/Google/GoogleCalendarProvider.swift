@@ -101,7 +101,7 @@ public final class GoogleCalendarProvider: CalendarProvider {
         var seenTokens: Set<String> = []
         for _ in 0..<Self.maximumPages {
             let query = base + (pageToken.map { [("pageToken", $0)] } ?? [])
-            let response = try send("GET", eventsURL() + "?" + GoogleWire.formEncoded(query), what: "the event listing")
+            let response = try send("GET", eventsURL() + "?" + URLEncoding.form(query), what: "the event listing")
             if response.status == 410 { throw SyncTokenRefused() }
             try check(response, what: "the event listing")
             let page = try GoogleWire.decode(GoogleWire.EventList.self, response, what: "the event listing")
@@ -195,11 +195,11 @@ public final class GoogleCalendarProvider: CalendarProvider {
     // MARK: - Requests
 
     private func eventsURL() -> String {
-        apiBase + "/calendar/v3/calendars/" + GoogleWire.percentEncoded(calendarID) + "/events"
+        apiBase + "/calendar/v3/calendars/" + URLEncoding.percentEncoded(calendarID) + "/events"
     }
 
     private func eventURL(_ eventID: String) -> String {
-        eventsURL() + "/" + GoogleWire.percentEncoded(eventID)
+        eventsURL() + "/" + URLEncoding.percentEncoded(eventID)
     }
 
     /// Sends with the access token, refreshing it first when expired and once more when Google

@@ -85,7 +85,7 @@ public struct GoogleConnectFlow: Sendable {
     /// The consent page: `{accountsBase}/o/oauth2/v2/auth?…` with offline access (a refresh token)
     /// and `prompt=consent` (so that Google sends one again on a reconnection).
     public func authorizationURL(redirectURI: String, state: String, pkce: GooglePKCE) -> String {
-        accountsBase + "/o/oauth2/v2/auth?" + GoogleWire.formEncoded([
+        accountsBase + "/o/oauth2/v2/auth?" + URLEncoding.form([
             ("client_id", clientID), ("redirect_uri", redirectURI), ("response_type", "code"), ("scope", Self.scope),
             ("state", state), ("code_challenge", pkce.challenge), ("code_challenge_method", "S256"),
             ("access_type", "offline"), ("prompt", "consent"),
@@ -102,7 +102,7 @@ public struct GoogleConnectFlow: Sendable {
             }
             return text
         }
-        let parameters = GoogleWire.queryParameters(text[text.index(after: question)...].prefix { $0 != "#" })
+        let parameters = URLEncoding.queryParameters(text[text.index(after: question)...].prefix { $0 != "#" })
         return try GoogleLoopbackListener.code(from: parameters, state: state)
     }
 
@@ -126,7 +126,7 @@ public struct GoogleConnectFlow: Sendable {
         repeat {
             var query = [("maxResults", "250")]
             if let pageToken { query.append(("pageToken", pageToken)) }
-            let url = apiBase + "/calendar/v3/users/me/calendarList?" + GoogleWire.formEncoded(query)
+            let url = apiBase + "/calendar/v3/users/me/calendarList?" + URLEncoding.form(query)
             let response: HTTPResponse
             do {
                 response = try transport.send(HTTPRequest(url: url, headers: [("Authorization", "Bearer " + credentials.accessToken), ("Accept", "application/json")],

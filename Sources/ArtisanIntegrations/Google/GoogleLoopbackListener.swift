@@ -88,7 +88,7 @@ public final class GoogleLoopbackListener: @unchecked Sendable {
             }
             let target = parts[1]
             let query = target.firstIndex(of: "?").map { target[target.index(after: $0)...] } ?? ""
-            let parameters = GoogleWire.queryParameters(query)
+            let parameters = URLEncoding.queryParameters(query)
             guard parameters["code"] != nil || parameters["error"] != nil else {
                 Self.answer(client, status: "404 Not Found", page: "Nothing here: artisanctl is waiting for Google's redirect.")
                 continue

@@ -32,7 +32,7 @@ struct GoogleOAuthClient: Sendable {
     private func post(_ form: [(String, String)], what: String) throws -> GoogleWire.TokenResponse {
         let request = HTTPRequest(method: "POST", url: oauthBase + "/token",
                                   headers: [("Content-Type", "application/x-www-form-urlencoded"), ("Accept", "application/json")],
-                                  body: Array(GoogleWire.formEncoded(form).utf8), timeout: requestTimeout)
+                                  body: Array(URLEncoding.form(form).utf8), timeout: requestTimeout)
         let response: HTTPResponse
         do {
             response = try transport.send(request)

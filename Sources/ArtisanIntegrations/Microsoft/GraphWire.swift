@@ -146,44 +146,11 @@ enum GraphWire {
 
     /// `application/x-www-form-urlencoded`, in the given order.
     static func form(_ fields: [(String, String)]) -> [UInt8] {
-        Array(fields.map { formEscape($0.0) + "=" + formEscape($0.1) }.joined(separator: "&").utf8)
-    }
-
-    private static func formEscape(_ text: String) -> String {
-        var escaped = ""
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-                 UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "*"):
-                escaped.unicodeScalars.append(UnicodeScalar(byte))
-            case UInt8(ascii: " "):
-                escaped += "+"
-            default:
-                escaped += "%" + hex(byte)
-            }
-        }
-        return escaped
+        Array(URLEncoding.form(fields).utf8)
     }
 
     /// One path segment (an event or calendar id: base64 with `=`, `/`, `+`…), percent-encoded.
-    static func pathSegment(_ text: String) -> String {
-        var escaped = ""
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-                 UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
-                escaped.unicodeScalars.append(UnicodeScalar(byte))
-            default:
-                escaped += "%" + hex(byte)
-            }
-        }
-        return escaped
-    }
-
-    private static func hex(_ byte: UInt8) -> String {
-        let digits = Array("0123456789ABCDEF")
-        return String([digits[Int(byte >> 4)], digits[Int(byte & 0x0F)]])
-    }
+    static func pathSegment(_ text: String) -> String { URLEncoding.percentEncoded(text) }
 
     /// The path of a URL, without scheme, host or query: what error messages may show (query
     /// strings carry delta and skip tokens).
