@@ -29,7 +29,7 @@ struct OutputWriter {
             try writeJSON(records)
         case .csv:
             context.stdout.line(columns.map { Self.csvField($0.key) }.joined(separator: ","))
-            for record in records { context.stdout.line(try csvLine(record, columns)) }
+            for record in records { context.stdout.line(csvLine(record, columns)) }
         case .table:
             if records.isEmpty, let empty {
                 if !context.options.quiet { context.stderr.line(empty) }
@@ -47,7 +47,7 @@ struct OutputWriter {
         switch context.options.output {
         case .csv:
             context.stdout.line(columns.map { Self.csvField($0.key) }.joined(separator: ","))
-            try produce { record in context.stdout.line(try csvLine(record, columns)) }
+            try produce { record in context.stdout.line(csvLine(record, columns)) }
         case .json:
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
@@ -107,10 +107,30 @@ struct OutputWriter {
     }
 
     /// A CSV row carries the raw values scripts want (`4550`, `0.30`, `60`), as in the JSON: a column
-    /// whose key is one of the record's JSON fields takes that field; others take the table's text.
-    func csvLine<Record: Encodable>(_ record: Record, _ columns: [Column<Record>]) throws -> String {
-        let fields = try JSONDecoder().decode([String: JSONScalar].self, from: JSONEncoder().encode(record))
-        return columns.map { column in Self.csvField(fields[column.key]?.text ?? column.value(record)) }.joined(separator: ",")
+    /// whose key names one of the record's stored properties (the records' JSON field names, from
+    /// synthesized Codable) takes that property's value; other columns take the table's text.
+    /// Read by reflection, once per row, without serialising the record.
+    func csvLine<Record: Encodable>(_ record: Record, _ columns: [Column<Record>]) -> String {
+        var fields: [String: String] = [:]
+        for child in Mirror(reflecting: record).children {
+            if let label = child.label, let text = Self.scalarText(child.value) { fields[label] = text }
+        }
+        return columns.map { column in Self.csvField(fields[column.key] ?? column.value(record)) }.joined(separator: ",")
+    }
+
+    /// Numbers, strings and booleans as text, nil as empty; anything else (arrays) is not a scalar.
+    static func scalarText(_ value: Any) -> String? {
+        let mirror = Mirror(reflecting: value)
+        if mirror.displayStyle == .optional {
+            guard let wrapped = mirror.children.first?.value else { return "" }
+            return scalarText(wrapped)
+        }
+        switch value {
+        case let text as String: return text
+        case let number as Int: return String(number)
+        case let flag as Bool: return flag ? "true" : "false"
+        default: return nil
+        }
     }
 
     static func csvField(_ text: String) -> String {
@@ -122,26 +142,5 @@ struct OutputWriter {
 extension String {
     func padding(to width: Int) -> String {
         count >= width ? self : self + String(repeating: " ", count: width - count)
-    }
-}
-
-/// One JSON value as CSV text: numbers as written, booleans `true`/`false`, null empty; arrays and
-/// objects fall back to the column's table text.
-enum JSONScalar: Decodable {
-    case text(String)
-    case other
-
-    init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if container.decodeNil() { self = .text(""); return }
-        if let value = try? container.decode(Int.self) { self = .text(String(value)); return }
-        if let value = try? container.decode(Bool.self) { self = .text(value ? "true" : "false"); return }
-        if let value = try? container.decode(String.self) { self = .text(value); return }
-        self = .other
-    }
-
-    var text: String? {
-        if case .text(let value) = self { return value }
-        return nil
     }
 }
