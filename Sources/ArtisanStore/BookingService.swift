@@ -48,9 +48,7 @@ public struct BookingService {
     }
 
     public func create(service: Service, date: LocalDate, time: TimeOfDay, customer: Customer, notifyByEmail: Bool, notifyBySMS: Bool) throws -> Booking {
-        guard service.isActive else {
-            throw ArtisanError(.invalid, code: "SERVICE_ARCHIVED", "--service: '\(service.name)' is archived and takes no new booking")
-        }
+        try service.requireBookable()
         let start = try freeSlot(for: service, date: date, minute: time.minutes)
         for _ in 0..<10 {
             let booking = Booking.new(code: PublicCode.generate(), service: service, customer: customer, start: start,

@@ -21,9 +21,7 @@ enum BookingCommands {
             let days = try invocation.value("days").map { try Validate.integer($0, field: "--days", in: 1...366, unit: "days") } ?? 7
             let (slots, zone) = try context.transaction(forArtisan: { connection, artisan in
                 let service = try ServiceCommands.find(reference, ServiceRepository(connection: connection, artisan: artisan.id))
-                guard service.isActive else {
-                    throw ArtisanError(.invalid, code: "SERVICE_ARCHIVED", "--service: '\(service.name)' is archived and takes no new booking")
-                }
+                try service.requireBookable()
                 let bookingService = try makeService(context, connection, artisan)
                 let from = try invocation.value("date").map { try Validate.date($0, field: "--date") } ?? bookingService.zone.localDate(at: context.clock.now())
                 return (try bookingService.availability(for: service, from: from, days: days), bookingService.zone)

@@ -32,6 +32,13 @@ public struct Service: Sendable, Equatable {
 
     /// The deposit for this service's price, in cents, rounded half-up.
     public var deposit: Money { depositRate.deposit(on: price) }
+
+    /// Refuses an archived service: it takes no new booking and offers no slot.
+    public func requireBookable() throws {
+        guard isActive else {
+            throw ArtisanError(.invalid, code: "SERVICE_ARCHIVED", "--service: '\(name)' is archived and takes no new booking")
+        }
+    }
 }
 
 /// An amount of euros kept as integer cents: entered as `45`, `45.5`, `45.50` or `45,50`, never a float.
