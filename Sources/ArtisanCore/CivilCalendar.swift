@@ -36,12 +36,16 @@ public enum CivilCalendar {
 
 /// Fixed-width decimal digits, parsed and printed without locale or Foundation.
 public enum ASCIIDigits {
+    /// The number the ASCII digits spell; nil for no digits, anything else, or more than `Int` holds.
     public static func value(_ bytes: some Collection<UInt8>) -> Int? {
         guard !bytes.isEmpty else { return nil }
         var result = 0
         for byte in bytes {
             guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
-            result = result * 10 + Int(byte - UInt8(ascii: "0"))
+            let (shifted, overflow) = result.multipliedReportingOverflow(by: 10)
+            let (sum, carry) = shifted.addingReportingOverflow(Int(byte - UInt8(ascii: "0")))
+            guard !overflow, !carry else { return nil }
+            result = sum
         }
         return result
     }

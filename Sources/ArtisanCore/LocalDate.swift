@@ -1,4 +1,5 @@
-/// A calendar day with no time zone (PostgreSQL `date`, the CLI's `YYYY-MM-DD`).
+/// A calendar day with no time zone (PostgreSQL `date`, the CLI's `YYYY-MM-DD`), from 0001-01-01
+/// to 9999-12-31: what four digits spell. Arithmetic past either end stops there.
 public struct LocalDate: Hashable, Comparable, Sendable, CustomStringConvertible {
     public let year: Int
     public let month: Int
@@ -26,14 +27,19 @@ public struct LocalDate: Hashable, Comparable, Sendable, CustomStringConvertible
     /// Days since 1970-01-01.
     public var daysSinceEpoch: Int { CivilCalendar.days(year: year, month: month, day: day) }
 
+    /// Day numbers of 0001-01-01 and 9999-12-31.
+    public static let dayRange = -719_162...2_932_896
+
+    /// The day `days` after 1970-01-01, clamped to 0001-01-01…9999-12-31.
     public init(daysSinceEpoch days: Int) {
-        let (year, month, day) = CivilCalendar.civil(days: days)
+        let (year, month, day) = CivilCalendar.civil(days: min(max(days, Self.dayRange.lowerBound), Self.dayRange.upperBound))
         self.year = year
         self.month = month
         self.day = day
     }
 
-    public func adding(days: Int) -> LocalDate { LocalDate(daysSinceEpoch: daysSinceEpoch + days) }
+    /// Clamped to 0001-01-01…9999-12-31, like every day number.
+    public func adding(days: Int) -> LocalDate { LocalDate(daysSinceEpoch: daysSinceEpoch.clampedAdding(days)) }
 
     /// 0 = Sunday … 6 = Saturday, as in the spec's `day_of_week`.
     public var dayOfWeek: Int { ((daysSinceEpoch % 7) + 11) % 7 }

@@ -17,21 +17,21 @@ public struct PosixRule: Sendable, Equatable {
         /// Seconds after local midnight (may be negative or past 24 h in TZif v3).
         public let time: Int
 
-        /// The day of this rule in `year`.
+        /// The day of this rule in `year` (clamped to 0001-01-01…9999-12-31, as every date).
         public func date(in year: Int) -> LocalDate {
+            let newYear = CivilCalendar.days(year: year, month: 1, day: 1)
             switch kind {
             case .monthWeekDay(let month, let week, let weekday):
-                let first = LocalDate(year: year, month: month, day: 1)!
-                var day = 1 + (weekday - first.dayOfWeek + 7) % 7 + (week - 1) * 7
+                let first = LocalDate(daysSinceEpoch: CivilCalendar.days(year: year, month: month, day: 1)).dayOfWeek
+                var day = 1 + (weekday - first + 7) % 7 + (week - 1) * 7
                 let length = CivilCalendar.daysInMonth(year: year, month: month)
                 while day > length { day -= 7 }
-                return LocalDate(year: year, month: month, day: day)!
+                return LocalDate(daysSinceEpoch: CivilCalendar.days(year: year, month: month, day: day))
             case .julianNoLeap(let n):
-                let start = LocalDate(year: year, month: 1, day: 1)!.daysSinceEpoch
                 let leapShift = CivilCalendar.isLeap(year) && n >= 60 ? 1 : 0
-                return LocalDate(daysSinceEpoch: start + n - 1 + leapShift)
+                return LocalDate(daysSinceEpoch: newYear + n - 1 + leapShift)
             case .zeroBased(let n):
-                return LocalDate(daysSinceEpoch: LocalDate(year: year, month: 1, day: 1)!.daysSinceEpoch + n)
+                return LocalDate(daysSinceEpoch: newYear + n)
             }
         }
     }
@@ -42,9 +42,11 @@ public struct PosixRule: Sendable, Equatable {
         daylight = nil
     }
 
+    /// Parses a TZ string; nil for anything malformed, an offset beyond 24 hours, or a rule's
+    /// time beyond 167 hours (RFC 8536's extension).
     public init?(_ text: String) {
         var scanner = Scanner(Array(text.utf8))
-        guard scanner.name(), let standard = scanner.offset() else { return nil }
+        guard scanner.name(), let standard = scanner.offset(maximumHours: 24) else { return nil }
         standardOffset = -standard
         if scanner.atEnd {
             daylight = nil
@@ -52,7 +54,10 @@ public struct PosixRule: Sendable, Equatable {
         }
         guard scanner.name() else { return nil }
         var daylightOffset = standardOffset + 3600
-        if let explicit = scanner.offset() { daylightOffset = -explicit }
+        if !scanner.peek(",") {
+            guard let explicit = scanner.offset(maximumHours: 24) else { return nil }
+            daylightOffset = -explicit
+        }
         guard scanner.take(","), let start = scanner.dateRule(), scanner.take(","), let end = scanner.dateRule(), scanner.atEnd else { return nil }
         daylight = Daylight(offset: daylightOffset, start: start, end: end)
     }
@@ -60,7 +65,7 @@ public struct PosixRule: Sendable, Equatable {
     /// The offset in force at `seconds` since the epoch.
     public func offset(at seconds: Int64) -> Int {
         guard let daylight else { return standardOffset }
-        let year = LocalDate(daysSinceEpoch: Int((seconds + Int64(standardOffset)) / 86_400)).year
+        let year = LocalDate(daysSinceEpoch: Int(seconds.clampedAdding(Int64(standardOffset)) / 86_400)).year
         func transition(_ rule: DateRule, _ year: Int, offsetBefore: Int) -> Int64 {
             Int64(rule.date(in: year).daysSinceEpoch) * 86_400 + Int64(rule.time) - Int64(offsetBefore)
         }
@@ -95,20 +100,29 @@ public struct PosixRule: Sendable, Equatable {
             return index - start >= 3
         }
 
+        func peek(_ character: Character) -> Bool { !atEnd && bytes[index] == character.asciiValue! }
+
+        /// At most three digits: no TZ field needs more, and none can overflow.
         mutating func number() -> Int? {
             let start = index
             while !atEnd, bytes[index] >= 48, bytes[index] <= 57 { index += 1 }
-            return index > start ? ASCIIDigits.value(bytes[start..<index]) : nil
+            return (1...3).contains(index - start) ? ASCIIDigits.value(bytes[start..<index]) : nil
         }
 
         /// `[+-]hh[:mm[:ss]]` in seconds, as written (POSIX: positive west of Greenwich).
-        mutating func offset() -> Int? {
+        mutating func offset(maximumHours: Int) -> Int? {
             let negative = take("-")
             if !negative { _ = take("+") }
-            guard let hours = number() else { return nil }
+            guard let hours = number(), hours <= maximumHours else { return nil }
             var seconds = hours * 3600
-            if take(":") { seconds += (number() ?? 0) * 60 }
-            if take(":") { seconds += number() ?? 0 }
+            if take(":") {
+                guard let minutes = number(), minutes < 60 else { return nil }
+                seconds += minutes * 60
+                if take(":") {
+                    guard let rest = number(), rest < 60 else { return nil }
+                    seconds += rest
+                }
+            }
             return negative ? -seconds : seconds
         }
 
@@ -127,7 +141,7 @@ public struct PosixRule: Sendable, Equatable {
             }
             var time = 7200
             if take("/") {
-                guard let value = offset() else { return nil }
+                guard let value = offset(maximumHours: 167) else { return nil }
                 time = value
             }
             return DateRule(kind: kind, time: time)

@@ -1,20 +1,30 @@
 /// An instant as whole microseconds since 1970-01-01T00:00:00Z: PostgreSQL's own resolution,
-/// exact to compare and to round-trip, with no floating point.
+/// exact to compare and to round-trip, with no floating point. Instants run from
+/// 0001-01-01T00:00:00Z to 9999-12-31T23:59:59.999999Z, as dates do; building or moving one past
+/// either end stops there, so an absurd amount from outside (a provider's `expires_in`) never traps.
 public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible {
     public let microseconds: Int64
 
-    public init(microsecondsSinceEpoch: Int64) { microseconds = microsecondsSinceEpoch }
-    public init(secondsSinceEpoch: Int64) { microseconds = secondsSinceEpoch * 1_000_000 }
+    /// The microseconds of 0001-01-01T00:00:00Z and 9999-12-31T23:59:59.999999Z.
+    public static let range: ClosedRange<Int64> = -62_135_596_800_000_000...253_402_300_799_999_999
+
+    public init(microsecondsSinceEpoch: Int64) { microseconds = min(max(microsecondsSinceEpoch, Self.range.lowerBound), Self.range.upperBound) }
+    public init(secondsSinceEpoch: Int64) { self.init(microsecondsSinceEpoch: secondsSinceEpoch.clampedMultiplied(by: 1_000_000)) }
 
     public init(date: LocalDate, minuteOfDay: Int = 0, offsetSeconds: Int = 0) {
-        let seconds = Int64(date.daysSinceEpoch) * 86_400 + Int64(minuteOfDay) * 60 - Int64(offsetSeconds)
-        microseconds = seconds * 1_000_000
+        self = Timestamp(secondsSinceEpoch: Int64(date.daysSinceEpoch) * 86_400).adding(minutes: minuteOfDay)
+            .adding(seconds: Int64(offsetSeconds).clampedMultiplied(by: -1))
     }
 
     public var secondsSinceEpoch: Int64 { microseconds >= 0 ? microseconds / 1_000_000 : (microseconds - 999_999) / 1_000_000 }
 
-    public func adding(minutes: Int) -> Timestamp { Timestamp(microsecondsSinceEpoch: microseconds + Int64(minutes) * 60_000_000) }
-    public func adding(seconds: Int64) -> Timestamp { Timestamp(microsecondsSinceEpoch: microseconds + seconds * 1_000_000) }
+    public func adding(minutes: Int) -> Timestamp {
+        Timestamp(microsecondsSinceEpoch: microseconds.clampedAdding(Int64(minutes).clampedMultiplied(by: 60_000_000)))
+    }
+
+    public func adding(seconds: Int64) -> Timestamp {
+        Timestamp(microsecondsSinceEpoch: microseconds.clampedAdding(seconds.clampedMultiplied(by: 1_000_000)))
+    }
 
     /// ISO 8601 with the given offset, e.g. `2026-11-24T09:30:00+01:00` (UTC prints `Z`).
     public func iso8601(offsetSeconds: Int = 0) -> String {
@@ -36,7 +46,8 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
     public var description: String { iso8601() }
 
     /// Parses ISO 8601 / PostgreSQL output: `2026-11-24T20:08:46Z`, `2026-11-24 20:08:46.5+01`,
-    /// `…+05:30`, `…-03:30:15`. An offset is required: an instant without one is ambiguous.
+    /// `…+05:30`, `…-03:30:15`. An offset is required: an instant without one is ambiguous. Nil
+    /// outside 0001-01-01T00:00:00Z…9999-12-31T23:59:59.999999Z.
     public init?(iso8601 text: some StringProtocol) {
         let bytes = Array(text.utf8)
         guard bytes.count >= 20, let date = LocalDate(String(decoding: bytes[0..<10], as: UTF8.self)),
@@ -59,7 +70,9 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
         }
         guard index < bytes.count, let offset = Timestamp.offsetSeconds(bytes[index...]) else { return nil }
         let seconds = Int64(date.daysSinceEpoch) * 86_400 + Int64(hour * 3600 + minute * 60 + second) - Int64(offset)
-        microseconds = seconds * 1_000_000 + Int64(fraction)
+        let microseconds = seconds * 1_000_000 + Int64(fraction)
+        guard Self.range.contains(microseconds) else { return nil }
+        self.microseconds = microseconds
     }
 
     private static func offsetSeconds(_ bytes: ArraySlice<UInt8>) -> Int? {
@@ -77,7 +90,7 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
                 fields.append(value)
             }
         }
-        guard (1...3).contains(fields.count), fields[0] <= 15 else { return nil }
+        guard (1...3).contains(fields.count), fields[0] <= 15, fields.dropFirst().allSatisfy({ $0 < 60 }) else { return nil }
         let total = fields[0] * 3600 + (fields.count > 1 ? fields[1] * 60 : 0) + (fields.count > 2 ? fields[2] : 0)
         return sign == UInt8(ascii: "-") ? -total : total
     }

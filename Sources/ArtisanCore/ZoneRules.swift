@@ -71,17 +71,19 @@ public struct ZoneRules: Sendable {
 
     public enum ParseError: Error, Equatable { case notTZif, truncated }
 
-    /// Parses TZif version 1 to 4 bytes; uses the 64-bit data block when there is one.
+    /// UT offsets RFC 8536 allows: from −24:59:59 to +25:59:59.
+    static let offsetRange = -89_999...93_599
+
+    /// Parses TZif version 1 to 4 bytes; uses the 64-bit data block when there is one. Counts,
+    /// offsets and transition order are checked against the RFC and the bytes actually there.
     public static func parse(name: String, bytes: [UInt8]) throws -> ZoneRules {
         var reader = ByteReader(bytes: bytes)
-        var header = try reader.header()
-        var version = header.version
-        if version >= 2 {
-            reader.skip(header.v1DataLength)
-            header = try reader.header()
-            version = header.version
+        var header = try reader.header(wide: false)
+        if header.version >= 2 {
+            reader.skip(header.dataLength)
+            header = try reader.header(wide: true)
         }
-        let wide = version >= 2
+        let wide = header.version >= 2
         var transitions: [Int64] = []
         for _ in 0..<header.transitionCount { transitions.append(wide ? try reader.int64() : Int64(try reader.int32())) }
         var indices: [Int] = []
@@ -92,7 +94,8 @@ public struct ZoneRules: Sendable {
             _ = try reader.byte()  // is DST
             _ = try reader.byte()  // abbreviation index
         }
-        guard !types.isEmpty, indices.allSatisfy({ $0 < types.count }) else { throw ParseError.notTZif }
+        guard !types.isEmpty, types.allSatisfy(offsetRange.contains), indices.allSatisfy({ $0 < types.count }),
+              zip(transitions, transitions.dropFirst()).allSatisfy({ $0 < $1 }) else { throw ParseError.notTZif }
         var footer: PosixRule?
         if wide {
             reader.skip(header.characterCount + header.leapCount * 12 + header.standardCount + header.utCount)
@@ -108,19 +111,26 @@ private struct ByteReader {
 
     struct Header {
         let version: Int
+        let wide: Bool
         let utCount, standardCount, leapCount, transitionCount, typeCount, characterCount: Int
-        var v1DataLength: Int {
-            transitionCount * 5 + typeCount * 6 + characterCount + leapCount * 8 + standardCount + utCount
+        /// The bytes of the data block this header announces (32- or 64-bit times).
+        var dataLength: Int {
+            let time = wide ? 8 : 4
+            return transitionCount * (time + 1) + typeCount * 6 + characterCount + leapCount * (time + 4) + standardCount + utCount
         }
     }
 
-    mutating func header() throws -> Header {
+    /// A header whose counts are not negative and announce no more data than the bytes hold.
+    mutating func header(wide: Bool) throws -> Header {
         guard position + 44 <= bytes.count, Array(bytes[position..<position + 4]) == Array("TZif".utf8) else { throw ZoneRules.ParseError.notTZif }
         let versionByte = bytes[position + 4]
         position += 20
         let counts = try (0..<6).map { _ in Int(try int32()) }
-        return Header(version: versionByte == 0 ? 1 : Int(versionByte) - 48, utCount: counts[0], standardCount: counts[1], leapCount: counts[2],
-                      transitionCount: counts[3], typeCount: counts[4], characterCount: counts[5])
+        guard counts.allSatisfy({ $0 >= 0 }) else { throw ZoneRules.ParseError.notTZif }
+        let header = Header(version: versionByte == 0 ? 1 : Int(versionByte) - 48, wide: wide, utCount: counts[0], standardCount: counts[1],
+                            leapCount: counts[2], transitionCount: counts[3], typeCount: counts[4], characterCount: counts[5])
+        guard header.dataLength <= bytes.count - position else { throw ZoneRules.ParseError.truncated }
+        return header
     }
 
     mutating func skip(_ count: Int) { position += count }

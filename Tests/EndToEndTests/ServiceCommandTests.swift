@@ -249,6 +249,13 @@ struct ServiceCommandTests {
         try world.expectRefused(["services", "delete", "Coupe femme", "-y"], status: 66, mentioning: ["no service 'Coupe femme'"])
     }
 
+    @Test("an id prefix is hex digits and dashes: LIKE's wildcards name no service", arguments: ["%-%-", "____-", "%%%%"])
+    func wildcardsAreNotPrefixes(reference: String) throws {
+        try world.createService("Coupe femme")
+        try world.expectRefused(["services", "delete", "--yes", "--", reference], status: 66, mentioning: ["no service '\(reference)'"])
+        #expect(try world.count("services") == 1)
+    }
+
     @Test("without a terminal, create never prompts: 64 naming the missing flags", arguments: [
         (["--name", "X"], "services create needs --duration, --price, --deposit-rate"),
         ([], "services create needs --name, --duration, --price, --deposit-rate"),

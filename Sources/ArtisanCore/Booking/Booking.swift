@@ -93,10 +93,6 @@ public struct Customer: Sendable, Equatable {
     public static func validated(name: String, email: String, phone: String?) throws -> Customer {
         let trimmedName = try Validate.name(name)
         guard trimmedName.count >= 2 else { throw ArtisanError.invalid(field: "--name", "must be 2 to 255 characters (got \(trimmedName.count))") }
-        // The database counts code points: a name of 255 characters built with combining marks may hold more.
-        guard trimmedName.unicodeScalars.count <= 255 else {
-            throw ArtisanError.invalid(field: "--name", "must be at most 255 characters (got \(trimmedName.unicodeScalars.count) code points)")
-        }
         var normalizedPhone: String?
         if let phone, !phone.isEmpty {
             let compact = phone.filter { !" .-()".contains($0) }

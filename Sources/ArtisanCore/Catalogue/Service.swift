@@ -47,17 +47,25 @@ public struct Money: Sendable, Hashable, Comparable, CustomStringConvertible {
 
     public init(cents: Int) { self.cents = cents }
 
-    /// Parses euros; nil for anything else (negative, more than two decimals, letters, separators).
+    /// Parses euros, at most 9,999,999.99; nil for anything else (negative, more than two
+    /// decimals, letters, separators, too many digits).
     public init?(euros text: String) {
-        let normalized = text.replacing(",", with: ".")
-        let parts = normalized.split(separator: ".", omittingEmptySubsequences: false)
-        guard (1...2).contains(parts.count), let whole = ASCIIDigits.value(parts[0].utf8), parts[0].count <= 7 else { return nil }
+        guard let hundredths = Self.hundredths(text.replacing(",", with: "."), wholeDigits: 7) else { return nil }
+        cents = hundredths
+    }
+
+    /// `W`, `W.F` or `W.FF` with at most `wholeDigits` digits before the point, in hundredths:
+    /// small enough never to overflow.
+    static func hundredths(_ text: String, wholeDigits: Int) -> Int? {
+        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+        guard (1...2).contains(parts.count), (1...wholeDigits).contains(parts[0].utf8.count),
+              let whole = ASCIIDigits.value(parts[0].utf8) else { return nil }
         var fraction = 0
         if parts.count == 2 {
-            guard (1...2).contains(parts[1].count), let value = ASCIIDigits.value(parts[1].utf8) else { return nil }
-            fraction = parts[1].count == 1 ? value * 10 : value
+            guard (1...2).contains(parts[1].utf8.count), let value = ASCIIDigits.value(parts[1].utf8) else { return nil }
+            fraction = parts[1].utf8.count == 1 ? value * 10 : value
         }
-        cents = whole * 100 + fraction
+        return whole * 100 + fraction
     }
 
     /// `45.50`
@@ -78,17 +86,12 @@ public struct DepositRate: Sendable, Hashable, CustomStringConvertible {
     /// Parses `0.30`, `0,3`, `1`, `30%`; nil when not between 0 and 1 with at most two decimals.
     public init?(_ text: String) {
         if text.hasSuffix("%") {
-            guard let percent = ASCIIDigits.value(text.dropLast().utf8) else { return nil }
+            let digits = text.dropLast().utf8
+            guard digits.count <= 3, let percent = ASCIIDigits.value(digits) else { return nil }
             self.init(hundredths: percent)
         } else {
-            let parts = text.replacing(",", with: ".").split(separator: ".", omittingEmptySubsequences: false)
-            guard (1...2).contains(parts.count), let whole = ASCIIDigits.value(parts[0].utf8) else { return nil }
-            var fraction = 0
-            if parts.count == 2 {
-                guard (1...2).contains(parts[1].count), let value = ASCIIDigits.value(parts[1].utf8) else { return nil }
-                fraction = parts[1].count == 1 ? value * 10 : value
-            }
-            self.init(hundredths: whole * 100 + fraction)
+            guard let hundredths = Money.hundredths(text.replacing(",", with: "."), wholeDigits: 1) else { return nil }
+            self.init(hundredths: hundredths)
         }
     }
 

@@ -1,20 +1,37 @@
 /// The catalogue's input rules, checked before the database sees a value. Each failure is one
 /// line naming the field (as the user typed it: the flag) and the rule, exit status 65.
 public enum Validate {
+    /// At most 255 characters as the database counts them (code points), no control character.
     public static func name(_ text: String, field: String = "--name") throws -> String {
         let trimmed = trimmed(text)
         guard !trimmed.isEmpty else { throw ArtisanError.invalid(field: field, "must not be empty") }
-        guard trimmed.count <= 255 else { throw ArtisanError.invalid(field: field, "must be at most 255 characters (got \(trimmed.count))") }
-        guard !trimmed.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
-            throw ArtisanError.invalid(field: field, "must not contain control characters")
-        }
+        try limit(trimmed, field: field, maximum: 255)
+        try refuseControls(trimmed, field: field, allowing: [])
         return trimmed
     }
 
+    /// Free text: tabs and line breaks allowed, no other control character (nor NUL, which
+    /// PostgreSQL refuses).
     public static func text(_ text: String, field: String, maximum: Int) throws -> String? {
         let trimmed = trimmed(text)
-        guard trimmed.count <= maximum else { throw ArtisanError.invalid(field: field, "must be at most \(maximum) characters (got \(trimmed.count))") }
+        try limit(trimmed, field: field, maximum: maximum)
+        try refuseControls(trimmed, field: field, allowing: ["\t", "\n", "\r"])
         return trimmed.isEmpty ? nil : trimmed
+    }
+
+    /// The database counts code points: 255 characters built with combining marks may hold more.
+    private static func limit(_ text: String, field: String, maximum: Int) throws {
+        let count = text.unicodeScalars.count
+        guard count <= maximum else {
+            throw ArtisanError.invalid(field: field, "must be at most \(maximum) characters (got \(count)\(count == text.count ? "" : " code points"))")
+        }
+    }
+
+    private static func refuseControls(_ text: String, field: String, allowing allowed: Set<Unicode.Scalar>) throws {
+        guard !text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control && !allowed.contains($0) }) else {
+            throw ArtisanError.invalid(field: field, allowed.isEmpty ? "must not contain control characters"
+                                                                     : "must not contain control characters other than tabs and line breaks")
+        }
     }
 
     /// `local@domain.tld`: one @, no spaces, a dotted domain of letters, digits and hyphens.

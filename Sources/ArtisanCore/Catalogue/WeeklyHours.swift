@@ -19,10 +19,10 @@ public struct Weekday: Sendable, Hashable, Comparable, CustomStringConvertible {
         ["sat", "saturday", "sam", "samedi"],
     ]
 
-    /// `mon`, `Monday`, `lun`, `lundi`, or the number `1`.
+    /// `mon`, `Monday`, `lun`, `lundi`, or the digit `1`.
     public init?(name: String) {
         let lowered = name.lowercased()
-        if let number = Int(lowered) {
+        if lowered.utf8.count == 1, let number = ASCIIDigits.value(lowered.utf8) {
             self.init(number: number)
         } else if let index = Self.names.firstIndex(where: { $0.contains(lowered) }) {
             self.init(number: index)

@@ -39,7 +39,8 @@ public struct ServiceRepository {
             ORDER BY is_active DESC, created_at DESC LIMIT 1
             """)
         if let row = byName.first { return try Self.decode(row) }
-        guard reference.count >= 4, reference.allSatisfy(\.isHexDigit) || reference.contains("-") else { return nil }
+        // Hex digits and dashes only: nothing LIKE would read as a wildcard (`%`, `_`).
+        guard reference.count >= 4, reference.allSatisfy({ $0.isASCII && ($0.isHexDigit || $0 == "-") }) else { return nil }
         let byPrefix = try connection.query("""
             SELECT \(unsafeSQL: Self.columns) FROM services WHERE artisan_id = \(artisan) AND id::text LIKE \(reference.lowercased() + "%") LIMIT 2
             """)
