@@ -15,21 +15,21 @@ struct CatalogueDocument: Codable, Equatable {
         var phone: String?
         var timezone: String?
         var plan: String?
-        var slotMinutes: Int?
-        var minNoticeMinutes: Int?
-        var horizonDays: Int?
-        var cancellationDeadlineHours: Int?
+        var slotMinutes: WholeNumber?
+        var minNoticeMinutes: WholeNumber?
+        var horizonDays: WholeNumber?
+        var cancellationDeadlineHours: WholeNumber?
     }
 
     struct ServicePart: Codable, Equatable {
         var name: String
         var description: String?
-        var durationMinutes: Int
+        var durationMinutes: WholeNumber
         /// Euros as text, `45.50`: no floating point in the document either.
         var price: String
         var depositRate: String
-        var bufferBeforeMinutes: Int?
-        var bufferAfterMinutes: Int?
+        var bufferBeforeMinutes: WholeNumber?
+        var bufferAfterMinutes: WholeNumber?
         var active: Bool?
     }
 
@@ -57,12 +57,13 @@ struct CatalogueDocument: Codable, Equatable {
         let artisan = catalogue.artisan
         self.artisan = ArtisanPart(
             displayName: artisan.displayName, email: artisan.email, phone: artisan.phone, timezone: artisan.timezone,
-            plan: artisan.plan.rawValue, slotMinutes: artisan.settings.slotMinutes, minNoticeMinutes: artisan.settings.minimumNoticeMinutes,
-            horizonDays: artisan.settings.horizonDays, cancellationDeadlineHours: artisan.settings.cancellationDeadlineHours)
+            plan: artisan.plan.rawValue, slotMinutes: WholeNumber(artisan.settings.slotMinutes),
+            minNoticeMinutes: WholeNumber(artisan.settings.minimumNoticeMinutes), horizonDays: WholeNumber(artisan.settings.horizonDays),
+            cancellationDeadlineHours: WholeNumber(artisan.settings.cancellationDeadlineHours))
         services = catalogue.services.map {
-            ServicePart(name: $0.name, description: $0.description, durationMinutes: $0.durationMinutes, price: $0.price.description,
-                        depositRate: $0.depositRate.description, bufferBeforeMinutes: $0.bufferBeforeMinutes,
-                        bufferAfterMinutes: $0.bufferAfterMinutes, active: $0.isActive)
+            ServicePart(name: $0.name, description: $0.description, durationMinutes: WholeNumber($0.durationMinutes), price: $0.price.description,
+                        depositRate: $0.depositRate.description, bufferBeforeMinutes: WholeNumber($0.bufferBeforeMinutes),
+                        bufferAfterMinutes: WholeNumber($0.bufferAfterMinutes), active: $0.isActive)
         }
         hours = Dictionary(uniqueKeysWithValues: catalogue.opening.map { ($0.day.description, $0.hours.description) })
         breaks = catalogue.breaks.map { BreakPart(day: $0.day.description, hours: $0.hours.description) }
@@ -81,6 +82,8 @@ struct CatalogueDocument: Codable, Equatable {
             throw ArtisanError.invalid(field: path(context.codingPath), "must be \(describe(type)) in \(source)")
         } catch let DecodingError.valueNotFound(type, context) {
             throw ArtisanError.invalid(field: path(context.codingPath), "must be \(describe(type)), not null, in \(source)")
+        } catch let DecodingError.dataCorrupted(context) where !context.codingPath.isEmpty {
+            throw ArtisanError.invalid(field: path(context.codingPath), "must be a whole number in \(source) (got a fraction or a number too large)")
         } catch {
             throw ArtisanError.invalid(field: source, "is not valid JSON")
         }
@@ -97,7 +100,7 @@ struct CatalogueDocument: Codable, Equatable {
     private static func describe(_ type: Any.Type) -> String {
         switch type {
         case is String.Type: "a string"
-        case is Int.Type: "a whole number"
+        case is Int.Type, is Double.Type: "a whole number"
         case is Bool.Type: "true or false"
         default: "of another type"
         }
@@ -106,15 +109,15 @@ struct CatalogueDocument: Codable, Equatable {
     /// The catalogue this document describes, every value checked.
     func catalogue(knownZone: (String) -> Bool) throws -> Catalogue {
         var settings = SchedulingSettings()
-        if let slot = artisan.slotMinutes { settings.slotMinutes = try Validate.slotMinutes(String(slot), field: "artisan.slotMinutes") }
+        if let slot = artisan.slotMinutes { settings.slotMinutes = try Validate.slotMinutes(String(slot.value), field: "artisan.slotMinutes") }
         if let notice = artisan.minNoticeMinutes {
-            settings.minimumNoticeMinutes = try Validate.integer(String(notice), field: "artisan.minNoticeMinutes", in: 0...43_200, unit: "minutes")
+            settings.minimumNoticeMinutes = try Validate.integer(String(notice.value), field: "artisan.minNoticeMinutes", in: 0...43_200, unit: "minutes")
         }
         if let horizon = artisan.horizonDays {
-            settings.horizonDays = try Validate.integer(String(horizon), field: "artisan.horizonDays", in: 1...730, unit: "days")
+            settings.horizonDays = try Validate.integer(String(horizon.value), field: "artisan.horizonDays", in: 1...730, unit: "days")
         }
         if let hours = artisan.cancellationDeadlineHours {
-            settings.cancellationDeadlineHours = try Validate.integer(String(hours), field: "artisan.cancellationDeadlineHours", in: 0...720, unit: "hours")
+            settings.cancellationDeadlineHours = try Validate.integer(String(hours.value), field: "artisan.cancellationDeadlineHours", in: 0...720, unit: "hours")
         }
         let person = Artisan(
             displayName: try Validate.name(artisan.displayName, field: "artisan.displayName"),
@@ -130,11 +133,11 @@ struct CatalogueDocument: Codable, Equatable {
             let service = Service(
                 name: try Validate.name(part.name, field: "\(field).name"),
                 description: try part.description.flatMap { try Validate.text($0, field: "\(field).description", maximum: 2000) },
-                durationMinutes: try Validate.duration(String(part.durationMinutes), granularity: settings.slotMinutes, field: "\(field).durationMinutes"),
+                durationMinutes: try Validate.duration(String(part.durationMinutes.value), granularity: settings.slotMinutes, field: "\(field).durationMinutes"),
                 price: try Validate.money(part.price, field: "\(field).price"),
                 depositRate: try Validate.depositRate(part.depositRate, field: "\(field).depositRate"),
-                bufferBeforeMinutes: try Validate.buffer(String(part.bufferBeforeMinutes ?? 0), field: "\(field).bufferBeforeMinutes"),
-                bufferAfterMinutes: try Validate.buffer(String(part.bufferAfterMinutes ?? 0), field: "\(field).bufferAfterMinutes"),
+                bufferBeforeMinutes: try Validate.buffer(String(part.bufferBeforeMinutes?.value ?? 0), field: "\(field).bufferBeforeMinutes"),
+                bufferAfterMinutes: try Validate.buffer(String(part.bufferAfterMinutes?.value ?? 0), field: "\(field).bufferAfterMinutes"),
                 isActive: part.active ?? true)
             // Names are unique among active services; archived ones may repeat a name.
             if service.isActive, services.contains(where: { $0.isActive && $0.name.lowercased() == service.name.lowercased() }) {
@@ -180,5 +183,25 @@ struct CatalogueDocument: Codable, Equatable {
                                    reason: try part.reason.flatMap { try Validate.text($0, field: "\(field).reason", maximum: 500) }))
         }
         return Catalogue(artisan: person, services: services, opening: opening, breaks: breaks, timeOff: timeOff)
+    }
+}
+
+/// A whole number of the document. Foundation reports a fraction, or a number past `Int`, as "not
+/// valid JSON" with no place; read as a double first, such a number is refused where it stands.
+struct WholeNumber: Codable, Equatable {
+    let value: Int
+
+    init(_ value: Int) { self.value = value }
+
+    init(from decoder: any Decoder) throws {
+        guard let value = Int(exactly: try decoder.singleValueContainer().decode(Double.self)) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not a whole number"))
+        }
+        self.value = value
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(value)
     }
 }

@@ -15,6 +15,8 @@ public final class Context: @unchecked Sendable {
     public let tree: CommandTree
     public private(set) var options = GlobalOptions()
     public private(set) var clock: Clock
+    /// Seconds each calendar provider request may take: `ARTISANCTL_HTTP_TIMEOUT`, default 20.
+    public private(set) var httpTimeout = 20
     public private(set) var logger: Logger
     /// Reads answers to prompts; nil when nothing can be asked (the shell and the terminal set it).
     public var lineReader: (any LineReading)?
@@ -34,7 +36,8 @@ public final class Context: @unchecked Sendable {
         self.logger = Logger(label: "artisanctl") { _ in SwiftLogNoOpLogHandler() }
     }
 
-    /// Applies the global flags: loads the env file, sets up logging and the clock.
+    /// Applies the global flags: loads the env file, reads the settings of the environment (a bad
+    /// one is a configuration error, exit 78), sets up logging and the clock.
     func configure(with options: GlobalOptions) throws {
         self.options = options
         let path = options.envFile ?? (workingDirectory + "/.env")
@@ -48,6 +51,12 @@ public final class Context: @unchecked Sendable {
                 throw ArtisanError.configuration("ARTISANCTL_NOW: expected an ISO 8601 instant with an offset, such as 2026-11-24T09:00:00+01:00")
             }
             clock = .fixed(instant)
+        }
+        if let text = environment["ARTISANCTL_HTTP_TIMEOUT"] {
+            guard let seconds = Int(text), (1...300).contains(seconds) else {
+                throw ArtisanError.configuration("ARTISANCTL_HTTP_TIMEOUT: must be a whole number of seconds from 1 to 300 (got '\(text)')")
+            }
+            httpTimeout = seconds
         }
         let level: Logger.Level = options.verbose ? .debug : options.quiet ? .error : .warning
         let handler = StderrLogHandler(sink: stderr, format: options.logFormat, level: level, redactor: Redactor(environment: environment))

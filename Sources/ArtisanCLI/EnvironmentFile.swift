@@ -8,6 +8,9 @@ import Darwin
 /// `KEY=VALUE` lines of a `.env` file: `#` comments, optional `export `, single or double quotes.
 /// Variables already in the environment win, as with every dotenv reader.
 enum EnvironmentFile {
+    /// A settings file is small: past this, it is not one (and `/dev/zero` ends here too).
+    static let maximumSize = 1 << 20
+
     static func read(path: String) throws -> String? {
         guard let file = fopen(path, "r") else {
             if errno == ENOENT { return nil }
@@ -20,6 +23,7 @@ enum EnvironmentFile {
             let count = fread(&chunk, 1, chunk.count, file)
             if count == 0 { break }
             bytes.append(contentsOf: chunk[0..<count])
+            guard bytes.count <= maximumSize else { throw ArtisanError.configuration("\(path): larger than 1 MiB, not a settings file") }
         }
         return String(decoding: bytes, as: UTF8.self)
     }

@@ -38,16 +38,29 @@ struct ErrorReporter {
         // Whatever had to be said was said already: only the status is left to give.
         if let request = error as? ExitRequest { return request.status }
         let described = describe(error)
+        let message = printable(described.message), hint = described.hint.map(printable)
         if json {
-            var fields = [("code", described.code), ("message", described.message)]
-            if let hint = described.hint { fields.append(("hint", hint)) }
+            var fields = [("code", described.code), ("message", message)]
+            if let hint { fields.append(("hint", hint)) }
             let body = fields.map { "\(JSONText.quoted($0.0)):\(JSONText.quoted($0.1))" }.joined(separator: ",")
             sink.line("{\"error\":{\(body)}}")
         } else {
-            sink.line("artisanctl: error: \(described.message)")
-            if let hint = described.hint { sink.line("hint: \(hint)") }
+            sink.line("artisanctl: error: \(message)")
+            if let hint { sink.line("hint: \(hint)") }
         }
         return ExitStatus(described.kind)
+    }
+
+    /// A message that quotes a value typed or read stays one inert line: control characters (a
+    /// line break, a terminal escape) are shown escaped, and a message past 1,000 characters
+    /// keeps its start and end around an ellipsis.
+    static func printable(_ text: String) -> String {
+        var line = ""
+        for scalar in text.unicodeScalars {
+            if scalar.properties.generalCategory == .control { line += scalar.escaped(asASCII: false) } else { line.unicodeScalars.append(scalar) }
+        }
+        guard line.count > 1_000 else { return line }
+        return line.prefix(800) + " … " + line.suffix(100)
     }
 }
 

@@ -12,10 +12,8 @@ struct ProviderFactory {
 
     static func transport() -> any HTTPTransport { RetryingTransport(CurlTransport()) }
 
-    /// Seconds each provider request may take: `ARTISANCTL_HTTP_TIMEOUT`, default 20.
-    var requestTimeout: Int {
-        context.environment["ARTISANCTL_HTTP_TIMEOUT"].flatMap(Int.init).map { min(max($0, 1), 300) } ?? 20
-    }
+    /// Seconds each provider request may take: `ARTISANCTL_HTTP_TIMEOUT` (1 to 300, checked by the context), default 20.
+    var requestTimeout: Int { context.httpTimeout }
 
     func provider(for record: CalendarConnectionRecord) throws -> any CalendarProvider {
         switch record.provider {

@@ -144,6 +144,7 @@ enum CatalogCommands {
             if count < 0, errno == EINTR { continue }
             if count <= 0 { break }
             bytes.append(contentsOf: chunk[0..<count])
+            guard bytes.count <= 16 << 20 else { throw ArtisanError.invalid(field: "--file", "\(path) is larger than 16 MiB: not a catalogue") }
         }
         return bytes
     }

@@ -117,7 +117,10 @@ enum MigrateCommands {
             }
             var version = versionString(context.clock.now())
             while access("\(directory)/\(version)_\(name).up.sql", F_OK) == 0 || existingVersion(version, in: directory) {
-                version = versionString(Timestamp(secondsSinceEpoch: secondsOf(version) + 1))
+                let next = versionString(Timestamp(secondsSinceEpoch: secondsOf(version) + 1))
+                // Instants stop at 9999-12-31T23:59:59: there, no later version exists.
+                guard next != version else { throw ArtisanError.invalid(field: "NAME", "no version is free after \(version)") }
+                version = next
             }
             let stem = "\(directory)/\(version)_\(name)"
             try write("-- \(name): describe the change here.\n", to: stem + ".up.sql")
