@@ -1,3 +1,4 @@
+import ArtisanCore
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -27,13 +28,20 @@ public struct RetryingTransport: HTTPTransport {
             do {
                 let response = try base.send(request)
                 guard response.status == 429 || (500...599).contains(response.status), !isLast else { return response }
-                let asked = response.headers["retry-after"].flatMap(Double.init)
-                sleep(min(asked ?? delay, maximumDelay))
+                sleep(min(Self.delaySeconds(response.headers["retry-after"]) ?? delay, maximumDelay))
             } catch let error as HTTPError where error.kind == .timeout && !isLast {
                 sleep(delay)
             }
             delay *= 2
         }
         fatalError("unreachable: the last attempt always returns or throws")
+    }
+
+    /// `Retry-After` in delay-seconds, the only form with no clock needed (RFC 9110: digits
+    /// only). Nil for anything else (an HTTP-date, `-1`, `1.5`, `nan`, `1e999`): the backoff
+    /// applies. Digits too many for an `Int` read as infinity, which the caller caps.
+    static func delaySeconds(_ header: String?) -> Double? {
+        guard let text = header.map({ Substring($0).trimmingWhitespace }), !text.isEmpty, text.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) else { return nil }
+        return ASCIIDigits.value(text.utf8).map(Double.init) ?? .infinity
     }
 }

@@ -90,7 +90,8 @@ enum CalendarConnectOAuth {
                     let code = try flow.start()
                     context.stderr.line(code.message.isEmpty ? "Go to \(code.verificationURI) and enter the code \(code.userCode)" : code.message)
                     context.stderr.flush()
-                    credentials = try flow.poll(deviceCode: code.deviceCode, interval: code.interval, expiresIn: code.expiresIn) { seconds in
+                    // Microsoft asks for 5 s and 15 min; a wilder answer must not make us sleep for ever.
+                    credentials = try flow.poll(deviceCode: code.deviceCode, interval: min(code.interval, 60), expiresIn: min(code.expiresIn, 3600)) { seconds in
                         sleep(UInt32(seconds))
                     }
                 }

@@ -99,7 +99,7 @@ public struct GraphDeviceCodeFlow: Sendable {
             }
             switch outcome {
             case .granted(let access, let refresh, let expires):
-                return CalendarCredentials(accessToken: access, refreshToken: refresh, expiresAt: now.adding(seconds: Int64(waited + expires)))
+                return CalendarCredentials(accessToken: access, refreshToken: refresh, expiresAt: now.adding(seconds: Int64(waited)).adding(seconds: Int64(expires)))
             case .refused("authorization_pending"):
                 continue
             case .refused("slow_down"):
