@@ -72,7 +72,7 @@ let package = Package(
             dependencies: ["ArtisanIntegrations", "TestSupport"],
             swiftSettings: strictness
         ),
-        .testTarget(name: "EndToEndTests", dependencies: ["artisanctl", "TestSupport"], swiftSettings: strictness),
+        .testTarget(name: "EndToEndTests", dependencies: ["artisanctl", "ArtisanCLI", "TestSupport"], swiftSettings: strictness),
         .testTarget(name: "CModulesTests", dependencies: ["CCurl", "CLibEdit"]),
         .target(
             name: "TestSupport",

@@ -32,6 +32,11 @@ public final class TestDatabase: @unchecked Sendable {
         try create(template: "template1")
     }
 
+    /// A new copy of `source`, which must have no open connection.
+    public static func copy(of source: TestDatabase) throws -> TestDatabase {
+        try create(template: source.name)
+    }
+
     public func connect() throws -> PostgresConnection {
         try PostgresConnection(conninfo: conninfo)
     }
