@@ -61,7 +61,7 @@ public enum Application {
         ("XDG_DATA_HOME", "Where the embedded cluster lives: $XDG_DATA_HOME/artisanctl/pg (default ~/.local/share/artisanctl/pg; /var/lib/artisanctl/pg for root)."),
         ("ARTISANCTL_PG_BINDIR", "Directory of PostgreSQL's server programs for the embedded cluster (default: the newest /usr/lib/postgresql/*/bin)."),
         ("ARTISANCTL_NOW", "An ISO 8601 instant that replaces the clock, for reproducible runs."),
-        ("ARTISANCTL_HTTP_TIMEOUT", "Seconds a calendar provider's request may take before it counts as failed (default 20)."),
+        ("ARTISANCTL_HTTP_TIMEOUT", "Seconds a calendar provider's request may take before it counts as failed: 1 to 300 (default 20)."),
         ("NO_COLOR", "When set, output is never coloured."),
         ("XDG_STATE_HOME", "Where the shell keeps its history: $XDG_STATE_HOME/artisanctl/history (default ~/.local/state/artisanctl/history)."),
         ("CALENDAR_ENCRYPTION_KEY", "32 random bytes in base64 that encrypt calendar tokens and passwords (head -c 32 /dev/urandom | base64)."),
