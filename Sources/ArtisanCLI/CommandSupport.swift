@@ -21,25 +21,7 @@ extension Context {
 
     /// `--artisan EMAIL`, else the only artisan of the database.
     func currentArtisan(_ connection: PostgresConnection) throws -> Artisan {
-        let repository = ArtisanRepository(connection: connection)
-        if let email = options.artisan {
-            guard let artisan = try repository.find(email: email) else {
-                throw ArtisanError.notFound(code: "ARTISAN_NOT_FOUND", "no artisan with the e-mail \(email)",
-                                            hint: "see who exists with 'artisanctl artisan show --all'")
-            }
-            return artisan
-        }
-        let artisans = try repository.all()
-        switch artisans.count {
-        case 0:
-            throw ArtisanError.notFound(code: "ARTISAN_NOT_FOUND", "no artisan is set up yet",
-                                        hint: "create one with 'artisanctl artisan init --name NAME --email EMAIL'")
-        case 1:
-            return artisans[0]
-        default:
-            throw ArtisanError.usage("the database holds \(artisans.count) artisans: say which with --artisan EMAIL",
-                                     hint: "artisans: \(artisans.map(\.email).joined(separator: ", "))")
-        }
+        try ArtisanSelection.resolve(options.artisan, in: PostgresArtisanRepository(connection: connection))
     }
 
     var timeZones: SystemTimeZones { SystemTimeZones(environment: environment) }

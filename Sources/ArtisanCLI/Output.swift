@@ -44,21 +44,26 @@ struct OutputWriter {
     /// written as they come, so memory stays flat for any number of rows; a table needs them all.
     func stream<Record: Encodable>(columns: [Column<Record>], empty: String? = nil,
                                    _ produce: ((Record) throws -> Void) throws -> Void) throws {
+        // Nothing reaches stdout before the first record: a refusal before it leaves stdout empty.
         switch context.options.output {
         case .csv:
-            context.stdout.line(columns.map { Self.csvField($0.key) }.joined(separator: ","))
-            try produce { record in context.stdout.line(csvLine(record, columns)) }
+            var started = false
+            let header = { if !started { context.stdout.line(columns.map { Self.csvField($0.key) }.joined(separator: ",")); started = true } }
+            try produce { record in
+                header()
+                context.stdout.line(csvLine(record, columns))
+            }
+            header()
         case .json:
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
             var first = true
-            context.stdout.write("[")
             try produce { record in
                 let object = String(decoding: try encoder.encode(record), as: UTF8.self).replacing("\n", with: "\n  ")
-                context.stdout.write((first ? "\n  " : ",\n  ") + object)
+                context.stdout.write((first ? "[\n  " : ",\n  ") + object)
                 first = false
             }
-            context.stdout.line(first ? "]" : "\n]")
+            context.stdout.line(first ? "[]" : "\n]")
         case .table:
             var records: [Record] = []
             try produce { records.append($0) }

@@ -4,23 +4,22 @@ import ArtisanStore
 
 /// Builds the provider client of a stored connection: credentials decrypted, base URLs from the
 /// environment (overridable for tests), every request through the retrying libcurl transport.
-struct ProviderFactory {
+struct ProviderFactory: CalendarProviderSource {
     let context: Context
     let box: SecretBox
-    let zone: ZoneRules
-    let loader: ZoneRulesLoader
 
     static func transport() -> any HTTPTransport { RetryingTransport(CurlTransport()) }
 
     /// Seconds each provider request may take: `ARTISANCTL_HTTP_TIMEOUT` (1 to 300, checked by the context), default 20.
     var requestTimeout: Int { context.httpTimeout }
 
-    func provider(for record: CalendarConnectionRecord) throws -> any CalendarProvider {
+    func provider(for record: CalendarConnectionRecord, zone: ZoneRules, now: Timestamp) throws -> any CalendarProvider {
         switch record.provider {
         case .apple:
             guard let url = record.serverURL, let account = record.account else {
                 throw ArtisanError.configuration("the apple connection has no calendar URL: reconnect it")
             }
+            let loader = ZoneRulesLoader(timeZones: context.timeZones)
             return CalDAVProvider(transport: Self.transport(), username: account, password: try box.open(record.accessTokenEncrypted),
                                   calendarURL: url, zone: zone, zoneNamed: { try? loader.rules(for: $0) },
                                   requestTimeout: requestTimeout)
@@ -31,7 +30,7 @@ struct ProviderFactory {
             let endpoints = GoogleEndpoints(environment: context.environment)
             return GoogleCalendarProvider(transport: Self.transport(), credentials: try credentials(record), clientID: clientID, clientSecret: secret,
                                           calendarID: record.calendarID ?? "primary", apiBase: endpoints.api, oauthBase: endpoints.oauth,
-                                          zone: zone, now: context.clock.now(), requestTimeout: requestTimeout)
+                                          zone: zone, now: now, requestTimeout: requestTimeout)
         case .outlook:
             guard let clientID = context.environment["MS_CLIENT_ID"] else {
                 throw ArtisanError.configuration("MS_CLIENT_ID must be set to sync the Outlook calendar")
@@ -40,8 +39,13 @@ struct ProviderFactory {
                                          calendarID: record.calendarID,
                                          graphBase: context.environment["GRAPH_API_BASE"] ?? "https://graph.microsoft.com",
                                          loginBase: context.environment["MS_LOGIN_BASE"] ?? "https://login.microsoftonline.com",
-                                         zone: zone, now: context.clock.now(), requestTimeout: requestTimeout)
+                                         zone: zone, now: now, requestTimeout: requestTimeout)
         }
+    }
+
+    func seal(_ credentials: CalendarCredentials) throws -> SealedCredentials {
+        SealedCredentials(accessToken: try box.seal(credentials.accessToken), refreshToken: try credentials.refreshToken.map(box.seal),
+                          expiresAt: credentials.expiresAt)
     }
 
     func credentials(_ record: CalendarConnectionRecord) throws -> CalendarCredentials {

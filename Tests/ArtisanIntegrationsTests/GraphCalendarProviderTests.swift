@@ -53,7 +53,7 @@ struct GraphCalendarProviderTests {
 
         let requests = try fake.log().filter { $0.path == "/v1.0/me/calendarView/delta" }
         #expect(requests.count == 3)
-        #expect(requests[0].query == "startDateTime=2026-01-10T08:00:00Z&endDateTime=2026-02-17T08:00:00Z")
+        #expect(requests[0].query == "startDateTime=2026-01-10T08:00:00Z&endDateTime=2026-02-10T08:00:00Z")
         #expect(requests[1].query.hasPrefix("$skiptoken="))
         #expect(requests[2].query.hasPrefix("$skiptoken="))
         for request in requests {
@@ -151,21 +151,17 @@ struct GraphCalendarProviderTests {
         #expect(try provider.fetchBusy(window: Self.window, syncToken: again.nextSyncToken).mode == .incremental)
     }
 
-    @Test("a window reaching past the token's round starts a full round; one within it stays incremental")
-    func windowBeyondTokenIsFull() throws {
+    @Test("a full round asks for the window given, to the second; the token resumes it incrementally")
+    func roundWindow() throws {
         let fake = try GraphFake()
         try fake.control(["events": [GraphFake.event("late", "2026-02-20T10:00:00Z", "2026-02-20T11:00:00Z")]])
         let provider = try provider(fake)
         let first = try provider.fetchBusy(window: Self.window, syncToken: nil)
-        #expect(first.events.isEmpty)  // 20 February is past the round's end (window + 7 days)
-
-        let nextDay = Interval(start: Self.window.start.adding(seconds: 86_400), end: Self.window.end.adding(seconds: 86_400))
-        #expect(try provider.fetchBusy(window: nextDay, syncToken: first.nextSyncToken).mode == .incremental)
-
-        let later = Interval(start: Self.window.start.adding(seconds: 9 * 86_400), end: Self.window.end.adding(seconds: 9 * 86_400))
-        let moved = try provider.fetchBusy(window: later, syncToken: first.nextSyncToken)
-        #expect(moved.mode == .full)
-        #expect(moved.events.map(\.id) == ["late"])
+        #expect(first.events.isEmpty)  // 20 February is past the window's end: the sync widens the window, not the provider
+        let wider = Interval(start: Self.window.start, end: Timestamp(iso8601: "2026-02-21T00:00:00Z")!)
+        let full = try provider.fetchBusy(window: wider, syncToken: nil)
+        #expect(full.mode == .full && full.events.map(\.id) == ["late"])
+        #expect(try provider.fetchBusy(window: wider, syncToken: full.nextSyncToken).mode == .incremental)
     }
 
     @Test("a chosen calendar: its own calendarView and events collection")

@@ -152,15 +152,20 @@ struct CalendarSyncTests {
         #expect(try blocks().count == 1)
     }
 
-    @Test("a second sync while one holds the lock exits 75 at once")
+    @Test("a second sync of the same artisan while one holds the lock exits 75 at once; another artisan's lock does not block it")
     func lockHeld() throws {
         defer { radicale.stop() }
+        try connect()
         let holder = try database.connect()
-        try holder.execute("SELECT pg_advisory_lock(\(Int64(0x4152_5449_5341_4E02)))")
+        let artisan: String = try holder.query("SELECT id::text AS id FROM artisans")[0].decode("id")
+        let lock = { (id: String) in "pg_advisory_lock(hashtext('calendar-sync'), hashtext('\(id)'))" }
+        try holder.execute("SELECT \(unsafeSQL: lock("00000000-0000-0000-0000-000000000000"))")
+        #expect(try artisanctl(["sync", "calendars"]).status == 0, "another artisan's sync never blocks this one")
+        try holder.execute("SELECT \(unsafeSQL: lock(artisan))")
         let result = try artisanctl(["sync", "calendars"])
         #expect(result.status == 75)
         #expect(result.stderr.contains("another 'sync calendars' is running"))
-        try holder.execute("SELECT pg_advisory_unlock(\(Int64(0x4152_5449_5341_4E02)))")
+        try holder.execute("SELECT pg_advisory_unlock_all()")
         #expect(try artisanctl(["sync", "calendars"]).status == 0)
     }
 

@@ -332,33 +332,12 @@ struct GoogleSyncTests {
 
     // MARK: - Two runs at once
 
-    @Test("two syncs at once while Google is slow: one runs, the other exits 75 at once; with --wait the second waits and succeeds")
+    @Test("two syncs at once: while one holds the lock the other exits 75 at once; with --wait it waits, then succeeds")
     func concurrentSyncs() throws {
         try fake.control(["events": Self.week])
         try connect()
-        try fake.control(["fail": [["path": "/events", "hang": 2]]])
-        let outcomes = try world.race([["sync", "calendars"], ["sync", "calendars"]], name: "race")
-        #expect(outcomes.map(\.status).sorted() == [0, 75], "\(outcomes.map { "\($0.status): \($0.stderr)" })")
-        if let winner = outcomes.first(where: { $0.status == 0 }), let loser = outcomes.first(where: { $0.status == 75 }) {
-            #expect(winner.stdout.contains("google   imported 5"), "\(winner.stdout)")
-            #expect(winner.seconds >= 2)
-            #expect(loser.stderr.contains("another 'sync calendars' is running"), "\(loser.stderr)")
-            #expect(loser.stdout.isEmpty)
-            // At once: it did not wait for the running one (which held the lock through the 2 s hang).
-            #expect(loser.ended < winner.ended, "loser \(loser.seconds) s, winner \(winner.seconds) s")
-        }
-        #expect(try world.blocks("google") == Self.weekBlocks)
-
-        // --wait: the second one waits for the lock, then syncs; a booking is exported once only.
-        let code = try world.book("Coupe femme", "2026-11-26", "10:00")
-        try fake.control(["fail": [["path": "/events", "hang": 2]]])
-        let waited = try world.race([["sync", "calendars", "--wait"], ["sync", "calendars", "--wait"]], name: "wait")
-        #expect(waited.map(\.status) == [0, 0], "\(waited.map { "\($0.status): \($0.stderr)" })")
-        #expect(waited.allSatisfy { $0.seconds >= 2 })
-        let exported = waited.map(\.stdout).filter { $0.contains("exported 1") }.count
-        let idle = waited.map(\.stdout).filter { $0.contains("exported 0") }.count
-        #expect(exported == 1 && idle == 1, "\(waited.map(\.stdout))")
-        #expect(try storedEvents().filter { ($0["summary"] as? String ?? "").contains(code) }.count == 1)
+        try world.raceForTheLock(fake, listing: "/events", held: { (try fake.get("/_control") as? [String: Any])?["held"] as? Int ?? -1 },
+                                 provider: "google")
         #expect(try world.blocks("google") == Self.weekBlocks)
     }
 

@@ -73,8 +73,9 @@ final class OAuthSyncWorld: @unchecked Sendable {
 
     /// Runs a command that must exit 0 (an expectation, so the test goes on to say more).
     @discardableResult
-    func succeed(_ arguments: [String], stdin: String? = nil, sourceLocation: SourceLocation = #_sourceLocation) throws -> Binary.Result {
-        let result = try run(arguments, stdin: stdin)
+    func succeed(_ arguments: [String], stdin: String? = nil, environment more: [String: String] = [:],
+                 sourceLocation: SourceLocation = #_sourceLocation) throws -> Binary.Result {
+        let result = try run(arguments, stdin: stdin, environment: more)
         #expect(result.status == 0, "artisanctl \(arguments.joined(separator: " ")) exited \(result.status): \(result.stderr)",
                 sourceLocation: sourceLocation)
         return result
@@ -149,23 +150,51 @@ final class OAuthSyncWorld: @unchecked Sendable {
 
     // MARK: - Processes at once
 
-    struct Timed {
-        let status: Int32
-        let stdout: String
-        let stderr: String
-        /// Nanoseconds (the shell's `date +%s%N`) when the process was released and when it ended.
-        let started: Int64
-        let ended: Int64
-        var seconds: Double { Double(ended - started) / 1e9 }
+    /// Polls `condition` until it holds (at most about a minute, so a broken run cannot hang the
+    /// suite): a wait for an observable state, never a sleep standing in for an ordering.
+    func eventually(_ condition: () throws -> Bool) throws -> Bool {
+        for _ in 0..<6000 {
+            if try condition() { return true }
+            usleep(10_000)
+        }
+        return false
     }
 
-    /// Starts `commands` (artisanctl arguments) as background processes of one shell, released
-    /// together by a `go` file once all are spawned (as BookingConcurrencyTests does), and returns
-    /// each one's outcome with its start and end times.
-    func race(_ commands: [[String]], name: String) throws -> [Timed] {
-        try ProcessRace.run(commands, environment: environment, in: world.directory.appendingPathComponent(name)).map {
-            Timed(status: $0.status, stdout: $0.stdout, stderr: $0.stderr, started: $0.started, ended: $0.ended)
-        }
+    /// How many `sync calendars` are blocked waiting for an artisan's advisory lock.
+    func waitingForLock() throws -> Int {
+        try world.connection.query("SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")[0].decode("n")
+    }
+
+    /// Two runs at once, ordered by the fake holding the first one's listing (`held` reads how many
+    /// requests it holds): while it is held, a second run exits 75 at once; with `--wait` a
+    /// second run waits for the lock, then both succeed and each booking is exported once.
+    func raceForTheLock(_ fake: ProviderFake, listing: String, held: @escaping () throws -> Int, provider: String) throws {
+        try fake.control(["fail": [["path": listing, "hold": true, "times": 1]]])
+        let first = Background(["sync", "calendars"], world: self, name: "first")
+        defer { first.stop() }
+        #expect(try eventually { try held() == 1 }, "the first run's listing is held")
+        let second = try run(["sync", "calendars"])
+        #expect(second.status == 75, "\(second.stderr)")
+        #expect(second.stderr.contains("another 'sync calendars' is running"), "\(second.stderr)")
+        #expect(second.stdout.isEmpty)
+        try fake.control(["release": true])
+        let done = try first.finish(within: 120)
+        #expect(done.status == 0, "\(done.stderr)")
+
+        let code = try book("Coupe femme", "2026-11-26", "10:00")
+        try fake.control(["fail": [["path": listing, "hold": true, "times": 1]]])
+        let holder = Background(["sync", "calendars", "--wait"], world: self, name: "holder")
+        defer { holder.stop() }
+        #expect(try eventually { try held() == 1 })
+        let waiter = Background(["sync", "calendars", "--wait"], world: self, name: "waiter")
+        defer { waiter.stop() }
+        #expect(try eventually { try waitingForLock() == 1 }, "the second run waits for the lock")
+        try fake.control(["release": true])
+        let outcomes = [try holder.finish(within: 120), try waiter.finish(within: 120)]
+        #expect(outcomes.map(\.status) == [0, 0], "\(outcomes.map(\.stderr))")
+        #expect(outcomes.filter { $0.stdout.contains("exported 1") }.count == 1, "\(outcomes.map(\.stdout))")
+        #expect(outcomes.filter { $0.stdout.contains("exported 0") }.count == 1, "\(outcomes.map(\.stdout))")
+        #expect(try exportRows(provider).count == 1, "\(code) exported once")
     }
 
     /// Starts `artisanctl arguments…` in the background, stdin empty (not a terminal), its stderr

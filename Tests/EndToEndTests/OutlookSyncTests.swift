@@ -247,18 +247,12 @@ struct OutlookSyncTests {
         #expect(try world.importedRows("outlook") == rows)
     }
 
-    @Test("two syncs at once while Graph is slow: one runs, the other exits 75 at once")
+    @Test("two syncs at once: while one holds the lock the other exits 75 at once; with --wait it waits, then succeeds")
     func concurrentSyncs() throws {
         try fake.control(["events": Self.week])
         try connect()
-        try fake.control(["fail": [["path": "/calendarView/delta", "hang": 2]]])
-        let outcomes = try world.race([["sync", "calendars"], ["sync", "calendars"]], name: "race")
-        #expect(outcomes.map(\.status).sorted() == [0, 75], "\(outcomes.map { "\($0.status): \($0.stderr)" })")
-        if let winner = outcomes.first(where: { $0.status == 0 }), let loser = outcomes.first(where: { $0.status == 75 }) {
-            #expect(winner.seconds >= 2)
-            #expect(loser.stderr.contains("another 'sync calendars' is running"))
-            #expect(loser.ended < winner.ended)
-        }
+        try world.raceForTheLock(fake, listing: "/calendarView/delta", held: { (try fake.get("/_state") as? [String: Any])?["held"] as? Int ?? -1 },
+                                 provider: "outlook")
         #expect(try world.blocks("outlook") == Self.weekBlocks)
     }
 

@@ -47,6 +47,7 @@ Control protocol (test-only, never counted in the request log, never subject to 
     "revoke": true                    every refresh token is revoked (invalid_grant), access tokens too
     "invalidateSyncTokens": true      every sync token issued so far answers 410
     "denyConsent": true|false         the consent page redirects with error=access_denied
+    "release": true                   lets every held request go on
     -> 200 {"ok": true}
   GET /_control -> {"events": {calendarId: [stored events, internal fields removed]},
                     "requests": [{"method","path","query":{name:[values]},"authorization","body"}],
@@ -57,6 +58,9 @@ Control protocol (test-only, never counted in the request log, never subject to 
     {"status": 429, "retryAfter": 1}   answer that status (with Retry-After when given) and a
                                        Google-style error body ("body": "..." overrides it)
     {"hang": 5}                        sleep 5 s, then answer normally (a client times out first)
+    {"hold": true}                     hold the request until a control {"release": true} (at most
+                                       60 s), then answer normally; GET /_control counts the held
+                                       ones in "held" (ordering without sleeps)
     {"malformed": true}                200 with a truncated JSON body
     {"pass": true}                     answer normally (lets the first requests through, e.g. a
                                        first page, before a later rule applies to the next ones)
@@ -84,6 +88,8 @@ CLIENT_ID_PATTERN = re.compile(r"^[a-v0-9]{5,1024}$")
 
 lock = threading.RLock()
 state = {}
+released = threading.Event()
+held = {"count": 0}
 
 
 def initial_state():
@@ -358,7 +364,13 @@ class Handler(BaseHTTPRequestHandler):
                                       "body": raw_body.decode("utf-8", "replace")})
             rule = self.matching_rule(url.path)
         if rule is not None:
-            if "hang" in rule:
+            if rule.get("hold"):
+                with lock:
+                    held["count"] += 1
+                released.wait(60)
+                with lock:
+                    held["count"] -= 1
+            elif "hang" in rule:
                 time.sleep(float(rule["hang"]))
             elif rule.get("malformed"):
                 return self.reply(200, raw=b'{"kind": "calendar#events", "items": [{"id": "trunc')
@@ -392,7 +404,7 @@ class Handler(BaseHTTPRequestHandler):
             events = {cal: [public(e) if e.get("_deleted") else {k: v for k, v in e.items() if not k.startswith("_")}
                             for e in store.values()] for cal, store in state["events"].items()}
             return self.reply(200, {"events": events, "requests": state["requests"], "accessTokens": sorted(state["access"]),
-                                    "refreshTokens": state["refresh"]})
+                                    "refreshTokens": state["refresh"], "held": held["count"]})
         try:
             command = json.loads(raw_body or b"{}")
         except ValueError:
@@ -417,7 +429,11 @@ class Handler(BaseHTTPRequestHandler):
             elif "_" in ident and ident.rsplit("_", 1)[0] in store:
                 master = ident.rsplit("_", 1)[0]
                 store[ident] = {"id": ident, "recurringEventId": master, "status": "cancelled", "_seq": next_seq()}
+        if any(rule.get("hold") for rule in command.get("fail", [])):
+            released.clear()
         state["fail"].extend(command.get("fail", []))
+        if command.get("release"):
+            released.set()
         if command.get("expireAccessToken"):
             state["access"].clear()
         if command.get("revoke"):

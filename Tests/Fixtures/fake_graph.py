@@ -39,6 +39,7 @@ Test control (never failed, no auth):
     "expireAccessToken": true      every access token issued so far is refused (401)
     "revoke": true                 refresh tokens refused (invalid_grant), access tokens too
     "forgetDeltaTokens": true      every delta and skip token issued so far answers 410
+    "release": true                lets every held request go on
     "deviceFlow": {"pending": 2, "slowDown": 1, "outcome": "success", "interval": 5, "expiresIn": 900}
     "me": {"mail": …, "userPrincipalName": …}
     "fail": [rule, …]              appended to the failure queue. Each request (other than /_…)
@@ -49,6 +50,8 @@ Test control (never failed, no auth):
           {"status": 503, "afterProcessing": true}   do the request, then answer that status
                                              instead (a lost answer: the client will retry)
           {"hang": 5}                        wait that many seconds, then answer normally
+          {"hold": true}                     hold the request until {"release": true} (at most 60 s);
+                                             GET /_state counts the held ones in "held"
           {"malformed": true}                200 with a truncated JSON body
   -> {"ok": true}
   GET /_state  {"events": [...], "posts": N, "accessTokens": [...], "refreshTokens": [...]}
@@ -64,6 +67,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, unquote, urlparse
 
 LOCK = threading.Lock()
+RELEASED = threading.Event()
+HELD = {"count": 0}
 DEFAULT_CALENDAR = "cal-default"
 DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"
 
@@ -228,7 +233,7 @@ class Handler(BaseHTTPRequestHandler):
         if url.path == "/_state":
             with LOCK:
                 state = {"events": [public(e) for e in STATE["events"].values()], "posts": STATE["posts"],
-                         "accessTokens": sorted(STATE["access"]), "refreshTokens": sorted(STATE["refresh"])}
+                         "accessTokens": sorted(STATE["access"]), "refreshTokens": sorted(STATE["refresh"]), "held": HELD["count"]}
             return self.send(200, state, [])
         if url.path == "/_log":
             with LOCK:
@@ -244,6 +249,12 @@ class Handler(BaseHTTPRequestHandler):
             STATE["log"].append(entry)
             rule = self.take_rule(url.path, unquote(url.query))
 
+        if rule and rule.get("hold"):
+            with LOCK:
+                HELD["count"] += 1
+            RELEASED.wait(60)
+            with LOCK:
+                HELD["count"] -= 1
         if rule and "hang" in rule:
             time.sleep(float(rule["hang"]))
         if rule and rule.get("malformed"):
@@ -498,7 +509,11 @@ def control(command):
     if "me" in command:
         STATE["me"] = command["me"]
     for rule in command.get("fail", []):
+        if rule.get("hold"):
+            RELEASED.clear()
         STATE["fail"].append(dict(rule))
+    if command.get("release"):
+        RELEASED.set()
     return {"ok": True}
 
 

@@ -2,7 +2,7 @@ import ArtisanStore
 import Foundation
 
 /// Starts several `artisanctl` commands together, as real processes, and collects each one's
-/// exit status, output and start/end times (nanoseconds since the epoch).
+/// exit status and output.
 ///
 /// One shell spawns them all in the background; each waits for a `go` file the shell creates once
 /// all are spawned, so they really start at the same moment. The shell polls for the exit statuses
@@ -12,8 +12,6 @@ public enum ProcessRace {
         public let status: Int32
         public let stdout: String
         public let stderr: String
-        public let started: Int64
-        public let ended: Int64
     }
 
     public struct Failure: Error, CustomStringConvertible {
@@ -28,8 +26,7 @@ public enum ProcessRace {
             let command = ([Binary.path] + arguments).map(quoted).joined(separator: " ")
             script += """
                 ( : > ready.\(index); while [ ! -e go ]; do sleep 0.002; done
-                  date +%s%N > start.\(index)
-                  \(command) > out.\(index) 2> err.\(index); echo $? > status.\(index); date +%s%N > end.\(index); mv status.\(index) rc.\(index) ) < /dev/null > /dev/null 2>&1 &
+                  \(command) > out.\(index) 2> err.\(index); echo $? > status.\(index); mv status.\(index) rc.\(index) ) < /dev/null > /dev/null 2>&1 &
 
                 """
         }
@@ -50,8 +47,7 @@ public enum ProcessRace {
         return try commands.indices.map { index in
             func read(_ file: String) throws -> String { try String(contentsOf: directory.appendingPathComponent("\(file).\(index)"), encoding: .utf8) }
             func number(_ file: String) throws -> Int64 { Int64(try read(file).trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1 }
-            return Outcome(status: Int32(try number("rc")), stdout: try read("out"), stderr: try read("err"),
-                           started: try number("start"), ended: try number("end"))
+            return Outcome(status: Int32(try number("rc")), stdout: try read("out"), stderr: try read("err"))
         }
     }
 }

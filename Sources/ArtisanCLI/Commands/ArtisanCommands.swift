@@ -41,7 +41,7 @@ enum ArtisanCommands {
             var artisan = Artisan(displayName: try Validate.name(values["name"]!), email: try Validate.email(values["email"]!))
             try apply(invocation, to: &artisan, context: context)
             try context.transaction { connection in
-                let repository = ArtisanRepository(connection: connection)
+                let repository = PostgresArtisanRepository(connection: connection)
                 if try repository.find(email: artisan.email) != nil {
                     throw ArtisanError.invalid(field: "--email", "\(artisan.email) is already an artisan's e-mail")
                 }
@@ -56,7 +56,7 @@ enum ArtisanCommands {
         flags: [Flag("all", help: "List every artisan of the database")],
         run: { invocation, context in
             if invocation.isSet("all") {
-                let artisans = try context.transaction { try ArtisanRepository(connection: $0).all() }
+                let artisans = try context.transaction { try PostgresArtisanRepository(connection: $0).all() }
                 try OutputWriter(context: context).list(artisans.map(Record.init), columns: [
                     Column("email", "EMAIL") { $0.email }, Column("displayName", "NAME") { $0.displayName },
                     Column("timezone", "TIME ZONE") { $0.timezone }, Column("plan", "PLAN") { $0.plan },
@@ -81,13 +81,13 @@ enum ArtisanCommands {
                 if let name = invocation.value("name") { artisan.displayName = try Validate.name(name) }
                 if let email = invocation.value("email") {
                     artisan.email = try Validate.email(email)
-                    if let other = try ArtisanRepository(connection: connection).find(email: artisan.email), other.id != artisan.id {
+                    if let other = try PostgresArtisanRepository(connection: connection).find(email: artisan.email), other.id != artisan.id {
                         throw ArtisanError.invalid(field: "--email", "\(artisan.email) is already an artisan's e-mail")
                     }
                 }
                 try apply(invocation, to: &artisan, context: context)
                 if artisan.settings.slotMinutes != current.settings.slotMinutes {
-                    let misfits = try ServiceRepository(connection: connection, artisan: artisan.id).list(includeArchived: false)
+                    let misfits = try PostgresServiceRepository(connection: connection, artisan: artisan.id).list(includeArchived: false)
                         .filter { $0.durationMinutes % artisan.settings.slotMinutes != 0 }
                     if let service = misfits.first {
                         throw ArtisanError.invalid(
@@ -96,7 +96,7 @@ enum ArtisanCommands {
                             hint: "change or archive that service first")
                     }
                 }
-                if artisan != current { try ArtisanRepository(connection: connection).update(artisan) }
+                if artisan != current { try PostgresArtisanRepository(connection: connection).update(artisan) }
                 return artisan
             })
             try print(artisan, context: context)

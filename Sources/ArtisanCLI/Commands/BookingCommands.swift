@@ -19,13 +19,8 @@ enum BookingCommands {
         run: { invocation, context in
             guard let reference = invocation.value("service") else { throw ArtisanError.usage("availability needs --service SERVICE") }
             let days = try invocation.value("days").map { try Validate.integer($0, field: "--days", in: 1...366, unit: "days") } ?? 7
-            let (slots, zone) = try context.transaction(forArtisan: { connection, artisan in
-                let service = try ServiceCommands.find(reference, ServiceRepository(connection: connection, artisan: artisan.id))
-                try service.requireBookable()
-                let bookingService = try makeService(context, connection, artisan)
-                let from = try invocation.value("date").map { try Validate.date($0, field: "--date") } ?? bookingService.zone.localDate(at: context.clock.now())
-                return (try bookingService.availability(for: service, from: from, days: days), bookingService.zone)
-            })
+            let from = try invocation.value("date").map { try Validate.date($0, field: "--date") }
+            let (slots, zone) = try context.withServices { try $0.bookings.availability(service: reference, from: from, days: days) }
             struct SlotRecord: Encodable { let date: String; let time: String; let start: String; let end: String }
             let records = slots.map {
                 SlotRecord(date: $0.date.description, time: TimeOfDay(minutes: $0.minuteOfDay)!.description,
@@ -84,14 +79,10 @@ enum BookingCommands {
             let date = try Validate.date(values["date"]!, field: "--date")
             let time = try Validate.timeOfDay(values["time"]!, field: "--time")
             let customer = try Customer.validated(name: values["name"]!, email: values["email"]!, phone: invocation.value("phone"))
-            let (booking, zone) = try context.transaction(forArtisan: { connection, artisan in
-                let service = try ServiceCommands.find(values["service"]!, ServiceRepository(connection: connection, artisan: artisan.id))
-                let bookingService = try makeService(context, connection, artisan)
-                let booking = try bookingService.create(service: service, date: date, time: time, customer: customer,
-                                                        notifyByEmail: !invocation.isSet("no-email"), notifyBySMS: invocation.isSet("sms"))
-                return (booking, bookingService.zone)
-            })
-            try print(booking, zone: zone, context: context)
+            let request = BookingService.Request(service: values["service"]!, date: date, time: time, customer: customer,
+                                                 notifyByEmail: !invocation.isSet("no-email"), notifyBySMS: invocation.isSet("sms"))
+            let placed = try context.withServices { try $0.bookings.book(request) }
+            try print(placed, context: context)
         }
     )
 
@@ -107,27 +98,16 @@ enum BookingCommands {
         ],
         examples: ["bookings list", "bookings list --from 2026-12-01 --to 2026-12-07 --status confirmed", "bookings list --all --output csv > bookings.csv"],
         run: { invocation, context in
-            // Read-only and one streamed SELECT: no transaction needed (and none costs two round trips).
-            let connection = try context.connect()
-            defer { connection.close() }
-            let artisan = try context.currentArtisan(connection)
-            let zone = try ZoneRulesLoader(timeZones: context.timeZones).rules(for: artisan.timezone)
-            var filter = BookingRepository.Filter()
-            if !invocation.isSet("all") {
-                let from = try invocation.value("from").map { try Validate.date($0, field: "--from") } ?? zone.localDate(at: context.clock.now())
-                let to = try invocation.value("to").map { try Validate.date($0, field: "--to") } ?? from.adding(days: 30)
-                guard to >= from else { throw ArtisanError.invalid(field: "--to", "must be on or after --from (\(from))") }
-                filter.from = zone.firstInstant(on: from, minuteOfDay: 0)
-                filter.to = zone.firstInstant(on: to.adding(days: 1), minuteOfDay: 0)
+            var listing = BookingService.Listing(all: invocation.isSet("all"), status: invocation.value("status").flatMap(Booking.Status.init(rawValue:)),
+                                                 service: invocation.value("service"), customer: invocation.value("customer"))
+            if !listing.all {
+                listing.from = try invocation.value("from").map { try Validate.date($0, field: "--from") }
+                listing.to = try invocation.value("to").map { try Validate.date($0, field: "--to") }
             }
-            filter.status = invocation.value("status").flatMap(Booking.Status.init(rawValue:))
-            if let reference = invocation.value("service") {
-                filter.serviceID = try ServiceCommands.find(reference, ServiceRepository(connection: connection, artisan: artisan.id)).id
-            }
-            filter.customer = invocation.value("customer")
-            let repository = BookingRepository(connection: connection, artisan: artisan.id)
-            try OutputWriter(context: context).stream(columns: columns, empty: "No booking in that period.") { emit in
-                try repository.stream(filter) { try emit(Record($0, zone: zone)) }
+            try context.withServices { services in
+                try OutputWriter(context: context).stream(columns: columns, empty: "No booking in that period.") { emit in
+                    try services.bookings.list(listing) { booking, zone in try emit(Record(booking, zone: zone)) }
+                }
             }
         }
     )
@@ -137,11 +117,8 @@ enum BookingCommands {
         arguments: [Argument("code", help: "The public code, AC-XXXXXX")],
         flags: [Flag("email", value: "EMAIL", help: "The customer's e-mail: a mismatch is 'not found', as in the public lookup")],
         run: { invocation, context in
-            let (booking, zone) = try context.transaction(forArtisan: { connection, artisan in
-                let service = try makeService(context, connection, artisan)
-                return (try service.find(code: invocation.argument("code")!, email: invocation.value("email")), service.zone)
-            })
-            try print(booking, zone: zone, context: context)
+            let placed = try context.withServices { try $0.bookings.find(code: invocation.argument("code")!, email: invocation.value("email")) }
+            try print(placed, context: context)
         }
     )
 
@@ -154,11 +131,10 @@ enum BookingCommands {
         ],
         run: { invocation, context in
             let reason = try invocation.value("reason").flatMap { try Validate.text($0, field: "--reason", maximum: 500) }
-            let (booking, zone) = try context.transaction(forArtisan: { connection, artisan in
-                let service = try makeService(context, connection, artisan)
-                return (try service.cancel(code: invocation.argument("code")!, reason: reason, force: invocation.isSet("force")), service.zone)
-            })
-            try print(booking, zone: zone, context: context)
+            let placed = try context.withServices {
+                try $0.bookings.cancel(code: invocation.argument("code")!, reason: reason, force: invocation.isSet("force"))
+            }
+            try print(placed, context: context)
         }
     )
 
@@ -176,25 +152,14 @@ enum BookingCommands {
             }
             let date = try Validate.date(dateText, field: "--date")
             let time = try Validate.timeOfDay(timeText, field: "--time")
-            let (booking, zone) = try context.transaction(forArtisan: { connection, artisan in
-                let bookingService = try makeService(context, connection, artisan)
-                let current = try bookingService.find(code: invocation.argument("code")!)
-                guard let service = try ServiceRepository(connection: connection, artisan: artisan.id).find(current.serviceID.uuidString) else {
-                    throw ArtisanError.notFound("the service of \(current.publicCode) no longer exists")
-                }
-                return (try bookingService.reschedule(code: current.publicCode, service: service, date: date, time: time, force: invocation.isSet("force")),
-                        bookingService.zone)
-            })
-            try print(booking, zone: zone, context: context)
+            let placed = try context.withServices {
+                try $0.bookings.reschedule(code: invocation.argument("code")!, date: date, time: time, force: invocation.isSet("force"))
+            }
+            try print(placed, context: context)
         }
     )
 
     // MARK: - Helpers
-
-    static func makeService(_ context: Context, _ connection: PostgresConnection, _ artisan: Artisan) throws -> BookingService {
-        let zone = try ZoneRulesLoader(timeZones: context.timeZones).rules(for: artisan.timezone)
-        return BookingService(connection: connection, artisan: artisan, zone: zone, now: context.clock.now())
-    }
 
     struct Record: Encodable {
         let code: String
@@ -251,8 +216,8 @@ enum BookingCommands {
         Column("deposit", "DEPOSIT") { "\($0.deposit) € \($0.depositStatus)" },
     ]
 
-    static func print(_ booking: Booking, zone: ZoneRules, context: Context) throws {
-        try OutputWriter(context: context).show(Record(booking, zone: zone), fields: [
+    static func print(_ placed: BookingService.Placed, context: Context) throws {
+        try OutputWriter(context: context).show(Record(placed.booking, zone: placed.zone), fields: [
             Column("code", "CODE") { $0.code },
             Column("status", "STATUS") { $0.status },
             Column("service", "SERVICE") { $0.service },

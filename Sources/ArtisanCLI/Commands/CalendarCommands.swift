@@ -62,7 +62,7 @@ enum CalendarCommands {
                                                   serverURL: calendar.url, accessTokenEncrypted: try box.seal(password),
                                                   refreshTokenEncrypted: nil, tokenExpiresAt: nil)
             try context.transaction(forArtisan: { connection, artisan in
-                try CalendarConnectionRepository(connection: connection, artisan: artisan.id).save(record)
+                try PostgresCalendarRepository(connection: connection, artisan: artisan.id).save(record)
             })
             context.note("Connected the Apple/CalDAV calendar '\(calendar.name)' of \(username). Run 'artisanctl sync calendars' to sync it.")
         }
@@ -81,7 +81,7 @@ enum CalendarCommands {
         "list", abstract: "The connected calendars: provider, account, calendar, last sync, state",
         run: { _, context in
             let records = try context.transaction(forArtisan: { connection, artisan in
-                try CalendarConnectionRepository(connection: connection, artisan: artisan.id).all()
+                try PostgresCalendarRepository(connection: connection, artisan: artisan.id).all()
             })
             try OutputWriter(context: context).list(records.map {
                 Record(provider: $0.provider.rawValue, account: $0.account, calendar: $0.calendarName ?? $0.calendarID,
@@ -102,7 +102,7 @@ enum CalendarCommands {
         run: { invocation, context in
             let provider = CalendarProviderID(rawValue: invocation.argument("provider")!)!
             try context.transaction(forArtisan: { connection, artisan in
-                let repository = CalendarConnectionRepository(connection: connection, artisan: artisan.id)
+                let repository = PostgresCalendarRepository(connection: connection, artisan: artisan.id)
                 guard try repository.all().contains(where: { $0.provider == provider }) else {
                     throw ArtisanError.notFound("no \(provider.rawValue) calendar is connected")
                 }
@@ -129,7 +129,7 @@ enum CalendarCommands {
                 let to = try invocation.value("to").map { try Validate.date($0, field: "--to") } ?? today.adding(days: artisan.settings.horizonDays)
                 guard to >= from else { throw ArtisanError.invalid(field: "--to", "must be on or after --from (\(from))") }
                 var bookings: [Booking] = []
-                try BookingRepository(connection: connection, artisan: artisan.id).stream(
+                try PostgresBookingRepository(connection: connection, artisan: artisan.id).stream(
                     .init(from: zone.firstInstant(on: from, minuteOfDay: 0), to: zone.firstInstant(on: to.adding(days: 1), minuteOfDay: 0))
                 ) { if $0.status.isActive { bookings.append($0) } }
                 return (artisan, zone, bookings)

@@ -113,7 +113,7 @@ enum CalendarConnectOAuth {
             accessTokenEncrypted: try box.seal(credentials.accessToken), refreshTokenEncrypted: try credentials.refreshToken.map(box.seal),
             tokenExpiresAt: credentials.expiresAt)
         try context.transaction(forArtisan: { connection, artisan in
-            try CalendarConnectionRepository(connection: connection, artisan: artisan.id).save(record)
+            try PostgresCalendarRepository(connection: connection, artisan: artisan.id).save(record)
         })
         context.note("Connected the \(provider.rawValue) calendar '\(calendarName)'\(account.map { " of \($0)" } ?? ""). Run 'artisanctl sync calendars' to sync it.")
     }

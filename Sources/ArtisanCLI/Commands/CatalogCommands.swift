@@ -27,7 +27,7 @@ enum CatalogCommands {
         "export", abstract: "Print the catalogue as one JSON document",
         examples: ["catalog export > catalogue.json"],
         run: { _, context in
-            let catalogue = try context.transaction(forArtisan: { connection, artisan in try load(connection, artisan) })
+            let catalogue = try context.withServices { try $0.catalogue.export() }
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
             context.stdout.line(String(decoding: try encoder.encode(CatalogueDocument(catalogue)), as: UTF8.self))
@@ -46,72 +46,10 @@ enum CatalogCommands {
             let document = try CatalogueDocument.decode(try read(file), source: file)
             let desired = try document.catalogue(knownZone: context.timeZones.contains)
             let dryRun = invocation.isSet("dry-run")
-            let connection = try context.connect()
-            defer { connection.close() }
-            try connection.execute("BEGIN")
-            let plan: CataloguePlan
-            do {
-                let existing = try ArtisanRepository(connection: connection).find(email: desired.artisan.email)
-                plan = CataloguePlan(current: try existing.map { try load(connection, $0) }, desired: desired)
-                try perform(plan, artisan: existing?.id, on: connection)
-                try connection.execute(dryRun ? "ROLLBACK" : "COMMIT")
-            } catch {
-                _ = try? connection.execute("ROLLBACK")
-                throw error
-            }
+            let plan = try context.withServices { try $0.catalogue.apply(desired, dryRun: dryRun) }
             try report(plan, dryRun: dryRun, context: context)
         }
     )
-
-    static func load(_ connection: PostgresConnection, _ artisan: Artisan) throws -> Catalogue {
-        let week = WeekRepository(connection: connection, artisan: artisan.id)
-        return Catalogue(
-            artisan: artisan,
-            services: try ServiceRepository(connection: connection, artisan: artisan.id).list(includeArchived: true),
-            opening: try week.openingRules(), breaks: try week.breakRules(), timeOff: try week.timeOff(endingOnOrAfter: nil))
-    }
-
-    /// Carries out the plan; in a dry run too, so the database's own rules are checked before rolling back.
-    /// `artisan` is the stored artisan the document names, nil when the plan creates it.
-    static func perform(_ plan: CataloguePlan, artisan existing: UUID?, on connection: PostgresConnection) throws {
-        var artisanID = existing
-        for change in plan.changes {
-            switch change {
-            case .createArtisan(let artisan):
-                try ArtisanRepository(connection: connection).insert(artisan)
-                artisanID = artisan.id
-            case .updateArtisan(let artisan, _):
-                try ArtisanRepository(connection: connection).update(artisan)
-                artisanID = artisan.id
-            default:
-                break
-            }
-        }
-        guard let owner = artisanID else {
-            if plan.changes.isEmpty { return }
-            throw ArtisanError(.unexpected, code: "INTERNAL_ERROR", "catalog apply lost track of the artisan")
-        }
-        let services = ServiceRepository(connection: connection, artisan: owner)
-        let week = WeekRepository(connection: connection, artisan: owner)
-        // Archive first, so a renamed service can take a freed name.
-        for case .archiveService(var service) in plan.changes {
-            service.isActive = false
-            try services.update(service)
-        }
-        for change in plan.changes {
-            switch change {
-            case .createService(let service): try services.insert(service)
-            case .updateService(let service, _): try services.update(service)
-            case .setOpening(let day, let hours, _): try week.setOpening(day, hours)
-            case .clearOpening(let day, _): try week.clearOpening(day)
-            case .addBreak(let rule): try week.addBreak(rule)
-            case .removeBreak(let rule): try week.removeBreak(rule.id)
-            case .addTimeOff(let entry): try week.addTimeOff(entry)
-            case .removeTimeOff(let entry): try week.removeTimeOff(entry.id)
-            case .createArtisan, .updateArtisan, .archiveService: break
-            }
-        }
-    }
 
     struct ChangeRecord: Encodable {
         let change: String

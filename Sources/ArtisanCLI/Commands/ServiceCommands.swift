@@ -27,7 +27,7 @@ enum ServiceCommands {
         flags: [Flag("all", help: "Include archived services")],
         run: { invocation, context in
             let services = try context.transaction(forArtisan: { connection, artisan in
-                try ServiceRepository(connection: connection, artisan: artisan.id).list(includeArchived: invocation.isSet("all"))
+                try PostgresServiceRepository(connection: connection, artisan: artisan.id).list(includeArchived: invocation.isSet("all"))
             })
             try OutputWriter(context: context).list(services.map(Record.init), columns: [
                 Column("name", "NAME") { $0.name },
@@ -45,7 +45,7 @@ enum ServiceCommands {
         "show", abstract: "Show one service", arguments: [reference],
         run: { invocation, context in
             let service = try context.transaction(forArtisan: { connection, artisan in
-                try find(invocation.argument("service")!, ServiceRepository(connection: connection, artisan: artisan.id))
+                try find(invocation.argument("service")!, PostgresServiceRepository(connection: connection, artisan: artisan.id))
             })
             try print(service, context: context)
         }
@@ -76,7 +76,7 @@ enum ServiceCommands {
                     durationMinutes: try Validate.duration(values["duration"]!, granularity: artisan.settings.slotMinutes),
                     price: try Validate.money(values["price"]!), depositRate: try Validate.depositRate(values["deposit-rate"]!))
                 try applyDetails(invocation, to: &service)
-                let repository = ServiceRepository(connection: connection, artisan: artisan.id)
+                let repository = PostgresServiceRepository(connection: connection, artisan: artisan.id)
                 try checkNameFree(service, repository)
                 try repository.insert(service)
                 return service
@@ -96,7 +96,7 @@ enum ServiceCommands {
         examples: ["services update 'Coupe femme' --price 48 --buffer-after 15"],
         run: { invocation, context in
             let service = try context.transaction(forArtisan: { connection, artisan in
-                let repository = ServiceRepository(connection: connection, artisan: artisan.id)
+                let repository = PostgresServiceRepository(connection: connection, artisan: artisan.id)
                 var service = try find(invocation.argument("service")!, repository)
                 if let name = invocation.value("name") { service.name = try Validate.name(name) }
                 if let duration = invocation.value("duration") {
@@ -128,7 +128,7 @@ enum ServiceCommands {
         arguments: [reference],
         run: { invocation, context in
             let name = try context.transaction(forArtisan: { connection, artisan in
-                let repository = ServiceRepository(connection: connection, artisan: artisan.id)
+                let repository = PostgresServiceRepository(connection: connection, artisan: artisan.id)
                 let service = try find(invocation.argument("service")!, repository)
                 let bookings = try repository.bookingCount(service.id)
                 guard bookings == 0 else {
@@ -146,14 +146,14 @@ enum ServiceCommands {
 
     // MARK: - Helpers
 
-    static func find(_ reference: String, _ repository: ServiceRepository) throws -> Service {
+    static func find(_ reference: String, _ repository: PostgresServiceRepository) throws -> Service {
         guard let service = try repository.find(reference) else {
             throw ArtisanError.notFound(code: "SERVICE_NOT_FOUND", "no service '\(reference)'", hint: "see them with 'artisanctl services list --all'")
         }
         return service
     }
 
-    static func checkNameFree(_ service: Service, _ repository: ServiceRepository) throws {
+    static func checkNameFree(_ service: Service, _ repository: PostgresServiceRepository) throws {
         if try repository.activeService(named: service.name, excluding: service.id) != nil {
             throw ArtisanError.invalid(field: "--name", "an active service is already called '\(service.name)'")
         }
@@ -169,7 +169,7 @@ enum ServiceCommands {
 
     static func setActive(_ active: Bool, _ invocation: Invocation, _ context: Context) throws {
         let service = try context.transaction(forArtisan: { connection, artisan in
-            let repository = ServiceRepository(connection: connection, artisan: artisan.id)
+            let repository = PostgresServiceRepository(connection: connection, artisan: artisan.id)
             let reference = invocation.argument("service")!
             var service = try find(reference, repository)
             // By name, an active service wins; restoring means the archived one of that name.

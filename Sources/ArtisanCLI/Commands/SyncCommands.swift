@@ -9,17 +9,18 @@ enum SyncCommands {
         subcommands: [calendars]
     )
 
-    /// Arbitrary, fixed: the advisory lock key of `sync calendars`.
-    static let lockKey: Int64 = 0x4152_5449_5341_4E02
-
     static let calendars = Command(
         "calendars", abstract: "Import busy time from the connected calendars and export bookings to them",
         discussion: """
             For each connected calendar: its busy time from now to the booking horizon (or --days) replaces the \
             blocks imported before, in one transaction, once the whole fetch succeeded (a failed fetch keeps \
             them); then every active booking gets an event, a rescheduled one's event moves and a cancelled \
-            one's is deleted. One provider failing never stops the others. Exit 0 when all succeeded, 75 when \
-            something temporary failed (or another sync holds the lock), 77 when a grant was revoked.
+            one's is deleted. Incremental fetches are trusted only while the horizon stays within the reach of \
+            the last full fetch (the horizon plus 7 days), so events that come into the horizon as days pass are \
+            imported. A failure of any kind in one calendar never stops the others, and renewed tokens are \
+            always stored. One sync per artisan at a time. Exit 0 when all succeeded, 75 when something \
+            temporary failed (or another sync of the same artisan runs), 77 when a calendar needs reconnecting \
+            (grant revoked, password refused, calendar gone).
             Crontab, every 15 minutes:
               */15 * * * * artisanctl sync calendars --quiet
             """,
@@ -30,57 +31,18 @@ enum SyncCommands {
         ],
         examples: ["sync calendars", "sync calendars --provider apple --json"],
         run: { invocation, context in
-            let box = try SecretBox(environment: context.environment)
+            let providers = ProviderFactory(context: context, box: try SecretBox(environment: context.environment))
             let days = try invocation.value("days").map { try Validate.integer($0, field: "--days", in: 1...730, unit: "days") }
-            let connection = try context.connect()
-            defer { connection.close() }
-            if invocation.isSet("wait") {
-                try connection.execute("SELECT pg_advisory_lock(\(lockKey))")
-            } else {
-                let locked: Bool = try connection.query("SELECT pg_try_advisory_lock(\(lockKey)) AS locked")[0].decode("locked")
-                guard locked else {
-                    throw ArtisanError(.temporary, code: "SYNC_RUNNING", "another 'sync calendars' is running", hint: "pass --wait to wait for it")
-                }
-            }
-            defer { _ = try? connection.execute("SELECT pg_advisory_unlock(\(lockKey))") }
-            let artisan = try context.currentArtisan(connection)
-            let loader = ZoneRulesLoader(timeZones: context.timeZones)
-            let zone = try loader.rules(for: artisan.timezone)
-            let factory = ProviderFactory(context: context, box: box, zone: zone, loader: loader)
-            let repository = CalendarConnectionRepository(connection: connection, artisan: artisan.id)
             let wanted = invocation.value("provider").flatMap(CalendarProviderID.init(rawValue:))
-            let records = try repository.all().filter { wanted == nil || $0.provider == wanted }
-            let sync = CalendarSync(connection: connection, artisan: artisan, zone: zone, now: context.clock.now())
-            var reports: [CalendarSync.Report] = []
-            for record in records {
-                let provider: any CalendarProvider
-                do {
-                    provider = try factory.provider(for: record)
-                } catch {
-                    // One provider that cannot even start never stops the others.
-                    var report = CalendarSync.Report(provider: record.provider)
-                    report.outcome = .temporary
-                    report.message = ErrorReporter.describe(error).message
-                    reports.append(report)
-                    continue
-                }
-                let report = try sync.run(record, provider: provider, days: days ?? artisan.settings.horizonDays) { renewed in
-                    try repository.storeCredentials(record.id, access: try box.seal(renewed.accessToken),
-                                                    refresh: try renewed.refreshToken.map(box.seal), expiresAt: renewed.expiresAt)
-                }
-                context.logger.info("synced \(record.provider.rawValue)", metadata: ["outcome": "\(report.outcome.rawValue)"])
-                reports.append(report)
+            let reports = try context.withServices {
+                try $0.calendarSync(providers: providers).sync(provider: wanted, days: days, wait: invocation.isSet("wait"))
+            }
+            for report in reports {
+                context.logger.info("synced \(report.provider.rawValue)", metadata: ["outcome": "\(report.outcome.rawValue)"])
             }
             try print(reports, context: context)
-            if records.isEmpty { context.note("No calendar connected: nothing to sync.") }
-            if let revoked = reports.first(where: { $0.outcome == .revoked }) {
-                throw ArtisanError(.permission, code: "CALENDAR_REAUTH_NEEDED", "the \(revoked.provider.rawValue) calendar refused our credentials",
-                                   hint: "reconnect it: artisanctl calendars connect \(revoked.provider.rawValue)")
-            }
-            if let failed = reports.first(where: { $0.outcome == .temporary }) {
-                throw ArtisanError(.temporary, code: "CALENDAR_SYNC_INCOMPLETE", "the \(failed.provider.rawValue) sync failed: \(failed.message ?? "unknown error")",
-                                   hint: "the blocks already imported are kept; the next run tries again")
-            }
+            if reports.isEmpty { context.note("No calendar connected: nothing to sync.") }
+            if let failure = CalendarSyncReport.failure(of: reports) { throw failure }
         }
     )
 
@@ -96,7 +58,7 @@ enum SyncCommands {
         let message: String?
     }
 
-    static func print(_ reports: [CalendarSync.Report], context: Context) throws {
+    static func print(_ reports: [CalendarSyncReport], context: Context) throws {
         let records = reports.map {
             Record(provider: $0.provider.rawValue, outcome: $0.outcome.rawValue, imported: $0.imported, removed: $0.removed, exported: $0.exported,
                    moved: $0.moved, deleted: $0.deleted, durationMs: $0.milliseconds, message: $0.message)

@@ -43,7 +43,7 @@ enum TimeOffCommands {
         run: { invocation, context in
             let entries = try context.transaction(forArtisan: { connection, artisan in
                 let today = try ZoneRulesLoader(timeZones: context.timeZones).today(in: artisan.timezone, at: context.clock.now())
-                return try WeekRepository(connection: connection, artisan: artisan.id)
+                return try PostgresWeekRepository(connection: connection, artisan: artisan.id)
                     .timeOff(endingOnOrAfter: invocation.isSet("all") ? nil : today)
             })
             try OutputWriter(context: context).list(entries.map(Record.init), columns: columns,
@@ -79,7 +79,7 @@ enum TimeOffCommands {
             let reason = try invocation.value("reason").flatMap { try Validate.text($0, field: "--reason", maximum: 500) }
             let entry = TimeOff(startDate: start, endDate: end, startTime: fromTime, endTime: toTime, reason: reason)
             try context.transaction(forArtisan: { connection, artisan in
-                try WeekRepository(connection: connection, artisan: artisan.id).addTimeOff(entry)
+                try PostgresWeekRepository(connection: connection, artisan: artisan.id).addTimeOff(entry)
             })
             try OutputWriter(context: context).list([Record(entry)], columns: columns)
         }
@@ -90,7 +90,7 @@ enum TimeOffCommands {
         arguments: [Argument("id", help: "The entry's id, or a unique prefix of it (see 'timeoff list --all')")],
         run: { invocation, context in
             let removed = try context.transaction(forArtisan: { connection, artisan in
-                let week = WeekRepository(connection: connection, artisan: artisan.id)
+                let week = PostgresWeekRepository(connection: connection, artisan: artisan.id)
                 let entry = try resolve(invocation.argument("id")!, among: try week.timeOff(endingOnOrAfter: nil), id: \.id, what: "time off")
                 try week.removeTimeOff(entry.id)
                 return entry

@@ -30,7 +30,7 @@ enum WeekCommands {
         "list", abstract: "The week as a table, Monday first, with each day's breaks",
         run: { _, context in
             let (opening, breaks) = try context.transaction(forArtisan: { connection, artisan in
-                let week = WeekRepository(connection: connection, artisan: artisan.id)
+                let week = PostgresWeekRepository(connection: connection, artisan: artisan.id)
                 return (try week.openingRules(), try week.breakRules())
             })
             let records = Weekday.mondayFirst.map { day in
@@ -53,7 +53,7 @@ enum WeekCommands {
             let days = try Validate.weekdays(invocation.argument("days")!)
             let hours = try Validate.timeRange(invocation.argument("range")!)
             try context.transaction(forArtisan: { connection, artisan in
-                let week = WeekRepository(connection: connection, artisan: artisan.id)
+                let week = PostgresWeekRepository(connection: connection, artisan: artisan.id)
                 for day in days { try week.setOpening(day, hours) }
             })
             context.note("Open \(days.map(\.description).joined(separator: ", ")) \(hours).")
@@ -66,7 +66,7 @@ enum WeekCommands {
         run: { invocation, context in
             let days = try Validate.weekdays(invocation.argument("days")!)
             try context.transaction(forArtisan: { connection, artisan in
-                let week = WeekRepository(connection: connection, artisan: artisan.id)
+                let week = PostgresWeekRepository(connection: connection, artisan: artisan.id)
                 for day in days { try week.clearOpening(day) }
             })
             context.note("Closed \(days.map(\.description).joined(separator: ", ")).")
@@ -99,7 +99,7 @@ enum WeekCommands {
         "list", abstract: "List the breaks, Monday first",
         run: { _, context in
             let breaks = try context.transaction(forArtisan: { connection, artisan in
-                try WeekRepository(connection: connection, artisan: artisan.id).breakRules()
+                try PostgresWeekRepository(connection: connection, artisan: artisan.id).breakRules()
             })
             try OutputWriter(context: context).list(breaks.map(BreakRecord.init), columns: breakColumns,
                                                     empty: "No break: add one with 'artisanctl breaks add tue 12:00-13:00'.")
@@ -113,7 +113,7 @@ enum WeekCommands {
             let days = try Validate.weekdays(invocation.argument("days")!)
             let hours = try Validate.timeRange(invocation.argument("range")!)
             let added = try context.transaction(forArtisan: { connection, artisan in
-                let week = WeekRepository(connection: connection, artisan: artisan.id)
+                let week = PostgresWeekRepository(connection: connection, artisan: artisan.id)
                 let existing = try week.breakRules()
                 return try days.compactMap { day -> BreakRule? in
                     if existing.contains(where: { $0.day == day && $0.hours == hours }) { return nil }
@@ -132,7 +132,7 @@ enum WeekCommands {
         arguments: [Argument("id", help: "The break's id, or a unique prefix of it (see 'breaks list')")],
         run: { invocation, context in
             let removed = try context.transaction(forArtisan: { connection, artisan in
-                let week = WeekRepository(connection: connection, artisan: artisan.id)
+                let week = PostgresWeekRepository(connection: connection, artisan: artisan.id)
                 let rule = try resolve(invocation.argument("id")!, among: try week.breakRules(), id: \.id, what: "break")
                 try week.removeBreak(rule.id)
                 return rule

@@ -9,28 +9,20 @@ import Foundation
 /// every page followed, incremental with a sync token), bookings written as events with ids derived
 /// from the booking, so that a rerun after a crash finds the event it already made.
 ///
-/// Access tokens are refreshed when expired (or when Google answers 401) and the renewed credentials
-/// are left in `renewedCredentials` for the caller to store. A refused refresh is `.revoked`;
-/// rate limits and server errors left after the transport's retries, timeouts and malformed answers
-/// are `.temporary`. No description carries a token.
+/// Authorization, refreshing and the meaning of failures are the shared OAuth behaviour
+/// (`OAuthSession`, `ProviderAnswer`): renewed credentials are left in `renewedCredentials` for
+/// the caller to store. No description carries a token.
 public final class GoogleCalendarProvider: CalendarProvider {
     public let id: CalendarProviderID = .google
-    public private(set) var renewedCredentials: CalendarCredentials?
+    public var renewedCredentials: CalendarCredentials? { session.renewed }
 
-    private var credentials: CalendarCredentials
-    private let transport: any HTTPTransport
-    private let oauth: GoogleOAuthClient
+    static let service = OAuthService(name: "Google Calendar", reconnect: "reconnect with `artisanctl calendars connect google`")
+
+    private let session: OAuthSession
     private let calendarID: String
     private let apiBase: String
     private let zone: ZoneRules
-    private let now: Timestamp
-    private let requestTimeout: Int
     private let pageSize: Int
-
-    /// Refreshing this long before the recorded expiry avoids a 401 on a token about to lapse.
-    static let expiryMargin: Int64 = 60
-    /// A listing longer than this many pages is taken for a server looping on its page tokens.
-    static let maximumPages = 10_000
 
     /// - Parameters:
     ///   - zone: the artisan's time zone: an all-day event blocks whole local days in it.
@@ -40,16 +32,13 @@ public final class GoogleCalendarProvider: CalendarProvider {
     public init(transport: any HTTPTransport, credentials: CalendarCredentials, clientID: String, clientSecret: String, calendarID: String,
                 apiBase: String = GoogleEndpoints.production.api, oauthBase: String = GoogleEndpoints.production.oauth,
                 zone: ZoneRules, now: Timestamp, requestTimeout: Int = 20, pageSize: Int = 250) {
-        self.transport = transport
-        self.credentials = credentials
         self.calendarID = calendarID
         self.apiBase = GoogleWire.trimmed(apiBase)
         self.zone = zone
-        self.now = now
-        self.requestTimeout = requestTimeout
         self.pageSize = min(max(pageSize, 1), 2500)
-        oauth = GoogleOAuthClient(transport: transport, clientID: clientID, clientSecret: clientSecret, oauthBase: GoogleWire.trimmed(oauthBase),
-                                  requestTimeout: requestTimeout)
+        let oauth = GoogleOAuthClient(transport: transport, clientID: clientID, clientSecret: clientSecret, oauthBase: GoogleWire.trimmed(oauthBase),
+                                      requestTimeout: requestTimeout)
+        session = OAuthSession(service: Self.service, credentials: credentials, transport: transport, refresher: oauth, now: now, timeout: requestTimeout)
     }
 
     /// The event id Google will hold for a booking: base32hex (`a`–`v`, `0`–`9`), 5 to 1024
@@ -98,8 +87,8 @@ public final class GoogleCalendarProvider: CalendarProvider {
         var events: [ExternalEvent] = []
         var removed: [String] = []
         var pageToken: String?
-        var seenTokens: Set<String> = []
-        for _ in 0..<Self.maximumPages {
+        var cursor = PageCursor(service: Self.service, what: "the event listing")
+        while true {
             let query = base + (pageToken.map { [("pageToken", $0)] } ?? [])
             let response = try send("GET", eventsURL() + "?" + URLEncoding.form(query), what: "the event listing")
             if response.status == 410 { throw SyncTokenRefused() }
@@ -113,15 +102,12 @@ public final class GoogleCalendarProvider: CalendarProvider {
                 events.append(try busy(item))
             }
             if let next = page.nextPageToken, !next.isEmpty {
-                guard seenTokens.insert(next).inserted else {
-                    throw CalendarError(.temporary, "Google Calendar repeated a page token: the listing was abandoned")
-                }
+                try cursor.advance(to: next)
                 pageToken = next
                 continue
             }
             return BusyFetch(mode: mode, events: events, removedIDs: removed, nextSyncToken: page.nextSyncToken)
         }
-        throw CalendarError(.temporary, "Google Calendar: more than \(Self.maximumPages) pages of events")
     }
 
     /// A busy event's span: `dateTime`s as given; all-day `date`s from local midnight of the start
@@ -202,65 +188,17 @@ public final class GoogleCalendarProvider: CalendarProvider {
         eventsURL() + "/" + URLEncoding.percentEncoded(eventID)
     }
 
-    /// Sends with the access token, refreshing it first when expired and once more when Google
-    /// answers 401. A 401 with a token refreshed for this very request means the grant is gone.
     private func send(_ method: String, _ url: String, body: [UInt8]? = nil, what: String) throws -> HTTPResponse {
-        var refreshed = false
-        if let expiresAt = credentials.expiresAt, expiresAt <= now.adding(seconds: Self.expiryMargin), credentials.refreshToken != nil {
-            try refresh()
-            refreshed = true
-        }
-        var response = try transmit(method, url, body: body, what: what)
-        if response.status == 401 {
-            guard !refreshed, credentials.refreshToken != nil else {
-                throw CalendarError(.revoked, "Google Calendar refused the access token: reconnect with `artisanctl calendars connect google`")
-            }
-            try refresh()
-            response = try transmit(method, url, body: body, what: what)
-            if response.status == 401 {
-                throw CalendarError(.revoked, "Google Calendar refused a freshly refreshed access token: reconnect with `artisanctl calendars connect google`")
-            }
-        }
-        return response
-    }
-
-    private func transmit(_ method: String, _ url: String, body: [UInt8]?, what: String) throws -> HTTPResponse {
-        var headers = [("Authorization", "Bearer " + credentials.accessToken), ("Accept", "application/json")]
+        var headers = [("Accept", "application/json")]
         if body != nil { headers.append(("Content-Type", "application/json; charset=utf-8")) }
-        do {
-            return try transport.send(HTTPRequest(method: method, url: url, headers: headers, body: body, timeout: requestTimeout))
-        } catch let error as HTTPError {
-            throw CalendarError(.temporary, "Google Calendar: \(what) failed: \(error.description)")
-        }
+        return try session.send(method, url, headers: headers, body: body, what: what)
     }
 
-    private func refresh() throws {
-        guard let refreshToken = credentials.refreshToken else {
-            throw CalendarError(.revoked, "Google Calendar: the access token expired and there is no refresh token: reconnect with `artisanctl calendars connect google`")
-        }
-        credentials = try oauth.refresh(refreshToken: refreshToken, now: now)
-        renewedCredentials = credentials
-    }
-
-    /// Maps a non-2xx answer to the error the sync acts on.
+    /// Maps a non-2xx answer to the error the sync acts on (the shared meaning of each status).
     private func check(_ response: HTTPResponse, what: String) throws {
-        let status = response.status
-        if (200..<300).contains(status) { return }
+        guard !(200..<300).contains(response.status) else { return }
         let reasons = GoogleWire.ErrorBody.parse(response.body)?.reasons ?? []
-        let reason = reasons.first.map { " (\($0.prefix(40)))" } ?? ""
-        switch status {
-        case 403 where reasons.contains("rateLimitExceeded") || reasons.contains("userRateLimitExceeded"):
-            throw CalendarError(.temporary, "Google Calendar: \(what) was rate limited (HTTP 403\(reason)); try again later")
-        case 403:
-            throw CalendarError(.revoked, "Google Calendar: \(what) was forbidden (HTTP 403\(reason)): reconnect with `artisanctl calendars connect google`")
-        case 404:
-            throw CalendarError(.notFound, "Google Calendar: \(what) found no such calendar or event (HTTP 404)")
-        case 429:
-            throw CalendarError(.temporary, "Google Calendar: \(what) was still rate limited after retries (HTTP 429\(reason)); try again later")
-        case 500...599:
-            throw CalendarError(.temporary, "Google Calendar: \(what) failed with a server error (HTTP \(status)); try again later")
-        default:
-            throw CalendarError(.temporary, "Google Calendar: \(what) got an unexpected answer (HTTP \(status)\(reason))")
-        }
+        throw ProviderAnswer.failure(response.status, service: Self.service, what: what, code: reasons.first,
+                                     rateLimited: reasons.contains("rateLimitExceeded") || reasons.contains("userRateLimitExceeded"))
     }
 }

@@ -115,7 +115,7 @@ public struct GoogleConnectFlow: Sendable {
     public func credentials(fromRefreshToken refreshToken: String) throws -> CalendarCredentials {
         let trimmed = GoogleWire.trimmedWhitespace(refreshToken)
         guard !trimmed.isEmpty else { throw ArtisanError(.invalid, code: "REFRESH_TOKEN_MISSING", "no refresh token was given on standard input") }
-        return try oauth.refresh(refreshToken: trimmed, now: now)
+        return try oauth.refresh(trimmed, now: now)
     }
 
     /// The account's calendars, every page of `users/me/calendarList`.

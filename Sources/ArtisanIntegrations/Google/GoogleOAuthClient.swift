@@ -3,7 +3,7 @@ import ArtisanCore
 /// Google's OAuth 2.0 token endpoint (`{oauthBase}/token`): the authorization-code exchange of the
 /// connect flow and the refresh of an expired access token. Failures are `CalendarError`s whose
 /// descriptions name Google's error code, never a token, a code or the client secret.
-struct GoogleOAuthClient: Sendable {
+struct GoogleOAuthClient: TokenRefresher {
     let transport: any HTTPTransport
     let clientID: String
     let clientSecret: String
@@ -11,7 +11,7 @@ struct GoogleOAuthClient: Sendable {
     let requestTimeout: Int
 
     /// A new access token for `refreshToken`. Google usually sends no new refresh token: the old one is kept.
-    func refresh(refreshToken: String, now: Timestamp) throws -> CalendarCredentials {
+    func refresh(_ refreshToken: String, now: Timestamp) throws -> CalendarCredentials {
         let answer = try post([("client_id", clientID), ("client_secret", clientSecret), ("refresh_token", refreshToken),
                                ("grant_type", "refresh_token")], what: "the token refresh")
         return CalendarCredentials(accessToken: answer.access_token, refreshToken: answer.refresh_token ?? refreshToken,
@@ -46,18 +46,13 @@ struct GoogleOAuthClient: Sendable {
                 throw CalendarError(.temporary, "Google sign-in: \(what) gave an empty access token")
             }
             return answer
-        case 429, 500...599:
-            throw CalendarError(.temporary, "Google sign-in: \(what) failed with HTTP \(response.status); try again later")
         default:
             // 400 invalid_grant (revoked or expired grant, used code), 401 invalid_client, …: only a
-            // new connection (or a corrected client id/secret) helps.
-            let code = GoogleWire.ErrorBody.parse(response.body)?.oauthError.map(Self.safeCode) ?? "HTTP \(response.status)"
-            throw CalendarError(.revoked, "Google refused \(what) (\(code)): reconnect with `artisanctl calendars connect google`")
+            // new connection (or a corrected client id/secret) helps; 429 and 5xx are temporary.
+            throw ProviderAnswer.tokenFailure(response.status, service: Self.service, what: what,
+                                              code: GoogleWire.ErrorBody.parse(response.body)?.oauthError)
         }
     }
 
-    /// OAuth error codes are short ASCII words; anything else is not echoed.
-    private static func safeCode(_ code: String) -> String {
-        code.count <= 40 && code.utf8.allSatisfy({ (0x61...0x7A).contains($0) || $0 == 0x5F }) ? code : "error"
-    }
+    static let service = OAuthService(name: "Google sign-in", reconnect: "reconnect with `artisanctl calendars connect google`")
 }

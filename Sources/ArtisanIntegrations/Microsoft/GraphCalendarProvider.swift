@@ -9,39 +9,29 @@ import ArtisanCore
 ///   (`@removed` rows, cancelled and free events go to `removedIDs`); 410 (`syncStateNotFound`,
 ///   `resyncRequired`) starts a full round again. Recurrences come expanded; all-day events block
 ///   whole local days in the artisan's zone.
-/// - A delta round's window is fixed by its first request, while the sync's window (now → horizon)
-///   moves forward. A full round therefore asks for `windowSlackDays` more than the window, and the
-///   sync token records how far its round reaches: the deltaLink followed by `#artisan-until=<UTC>`
-///   (a fragment, never sent). Once the window's end passes it, the next fetch is a full one. Events
-///   of a full round may thus lie beyond `window.end`: keep them, later changes to them come
-///   incrementally.
+/// - A delta round's window is fixed by its first request: the sync asks for a full round again
+///   once its horizon passes the reach of the last one (`CalendarSyncService`).
 /// - Export: `POST /me/events` (or `/me/calendars/{id}/events`) with `transactionId` = the booking
 ///   id, so a retried POST does not create a second event; `PATCH` and `DELETE /me/events/{id}`.
-/// - Auth: `Authorization: Bearer`; an access token expired (or expiring within a minute) or refused
-///   with 401 is refreshed once at `{loginBase}/common/oauth2/v2.0/token`; the rotated refresh token
-///   is kept in `renewedCredentials`. `invalid_grant` → `.revoked`; 429/5xx after the transport's
-///   retries, timeouts, unreadable answers → `.temporary`. Error descriptions show methods, paths
-///   and error codes only, never a token.
+/// - Auth and failures: the shared OAuth behaviour (`OAuthSession`, `ProviderAnswer`), refreshing
+///   at `{loginBase}/common/oauth2/v2.0/token`; the rotated refresh token is kept in
+///   `renewedCredentials`. Error descriptions show methods, paths and error codes only, never a token.
 public final class GraphCalendarProvider: CalendarProvider {
     public let id: CalendarProviderID = .outlook
     /// Set when this run refreshed the access token: store it (it carries the new refresh token).
-    public private(set) var renewedCredentials: CalendarCredentials?
+    public var renewedCredentials: CalendarCredentials? { session.renewed }
 
     /// The scope asked for when refreshing.
     public static let refreshScope = "offline_access Calendars.ReadWrite"
     /// What a revoked grant tells the user to run.
     public static let reconnectHint = "reconnect with: artisanctl calendars connect outlook"
+    static let service = OAuthService(name: "Microsoft Graph", reconnect: reconnectHint)
 
-    private var credentials: CalendarCredentials
-    private let clientID: String
+    private let session: OAuthSession
     private let calendarID: String?
     private let graphBase: String
-    private let loginBase: String
     private let zone: ZoneRules
-    private let now: Timestamp
     private let pageSize: Int
-    private let windowSlackDays: Int
-    private let exchange: GraphExchange
 
     /// - Parameters:
     ///   - calendarID: nil for the default calendar.
@@ -49,39 +39,35 @@ public final class GraphCalendarProvider: CalendarProvider {
     ///   - zone: the artisan's zone, for all-day events.
     ///   - requestTimeout: seconds, for every request.
     ///   - pageSize: `odata.maxpagesize`.
-    ///   - windowSlackDays: how far beyond the window a full delta round reaches (see above).
     public init(transport: any HTTPTransport, credentials: CalendarCredentials, clientID: String, calendarID: String? = nil,
                 graphBase: String = "https://graph.microsoft.com", loginBase: String = "https://login.microsoftonline.com",
-                zone: ZoneRules, now: Timestamp, requestTimeout: Int = 20, pageSize: Int = 100, windowSlackDays: Int = 7) {
-        self.credentials = credentials
-        self.clientID = clientID
+                zone: ZoneRules, now: Timestamp, requestTimeout: Int = 20, pageSize: Int = 100) {
         self.calendarID = calendarID
         self.graphBase = Self.trimmed(graphBase)
-        self.loginBase = Self.trimmed(loginBase)
         self.zone = zone
-        self.now = now
         self.pageSize = max(1, pageSize)
-        self.windowSlackDays = max(0, windowSlackDays)
-        exchange = GraphExchange(transport: transport, timeout: requestTimeout)
+        let refresher = GraphRefresher(endpoint: GraphTokenEndpoint(exchange: GraphExchange(transport: transport, timeout: requestTimeout),
+                                                                    loginBase: Self.trimmed(loginBase)), clientID: clientID)
+        session = OAuthSession(service: Self.service, credentials: credentials, transport: transport, refresher: refresher, now: now,
+                               timeout: requestTimeout)
     }
 
     // MARK: - Import
 
     public func fetchBusy(window: Interval, syncToken: String?) throws -> BusyFetch {
-        if let syncToken, let token = GraphDeltaToken(syncToken), token.link.hasPrefix(graphBase + "/"), window.end <= token.until {
+        if let syncToken, syncToken.hasPrefix(graphBase + "/") {
             do {
-                return try deltaRound(from: token.link, mode: .incremental, until: token.until)
+                return try deltaRound(from: syncToken, mode: .incremental)
             } catch is ResyncRequired {
                 // The token expired or was refused: a full round below.
             }
         }
-        // Whole seconds (the token and the query carry no fraction), rounded up.
-        let end = window.end.secondsSinceEpoch + (window.end.microseconds % 1_000_000 == 0 ? 0 : 1)
-        let until = Timestamp(secondsSinceEpoch: end + Int64(windowSlackDays) * 86_400)
+        // Whole seconds (the query carries no fraction), the end rounded up.
+        let end = Timestamp(secondsSinceEpoch: window.end.secondsSinceEpoch + (window.end.microseconds % 1_000_000 == 0 ? 0 : 1))
         let url = graphBase + calendarRoot + "/calendarView/delta?startDateTime=" + GraphWire.utcQueryTime(window.start)
-            + "&endDateTime=" + GraphWire.utcQueryTime(until)
+            + "&endDateTime=" + GraphWire.utcQueryTime(end)
         do {
-            return try deltaRound(from: url, mode: .full, until: until)
+            return try deltaRound(from: url, mode: .full)
         } catch is ResyncRequired {
             throw CalendarError(.temporary, "Microsoft Graph refused a new delta round of \(GraphWire.redactedPath(url)) (resync required)")
         }
@@ -94,18 +80,15 @@ public final class GraphCalendarProvider: CalendarProvider {
         case removed
     }
 
-    private func deltaRound(from first: String, mode: BusyFetch.Mode, until: Timestamp) throws -> BusyFetch {
+    private func deltaRound(from first: String, mode: BusyFetch.Mode) throws -> BusyFetch {
         var url = first
         var order: [String] = []
         var states: [String: State] = [:]
-        var seen: Set<String> = []
+        var cursor = PageCursor(service: Self.service, what: "a delta round of \(GraphWire.redactedPath(first))")
         // Two Prefer headers, as in Microsoft's examples (one combined header is equivalent, RFC 7240).
         let prefer = [("Prefer", "outlook.timezone=\"UTC\""), ("Prefer", "odata.maxpagesize=\(pageSize)"), ("Accept", "application/json")]
         while true {
-            guard seen.insert(url).inserted else {
-                throw CalendarError(.temporary, "Microsoft Graph sent the same page link twice in a delta round of \(GraphWire.redactedPath(first))")
-            }
-            let response = try authorized("GET", url, headers: prefer)
+            let response = try send("GET", url, headers: prefer)
             if response.status == 410 { throw ResyncRequired() }
             if (400...499).contains(response.status), let code = GraphErrorBody.code(of: response)?.lowercased(),
                code.contains("syncstate") || code.contains("resyncrequired") {
@@ -123,6 +106,7 @@ public final class GraphCalendarProvider: CalendarProvider {
                 guard next.hasPrefix(graphBase + "/") else {
                     throw CalendarError(.temporary, "Microsoft Graph sent a page link outside \(graphBase)")
                 }
+                try cursor.advance(to: next)
                 url = next
                 continue
             }
@@ -139,7 +123,7 @@ public final class GraphCalendarProvider: CalendarProvider {
                 }
             }
             return BusyFetch(mode: mode, events: events, removedIDs: mode == .incremental ? removed : [],
-                             nextSyncToken: GraphDeltaToken(link: deltaLink, until: until).text)
+                             nextSyncToken: deltaLink)
         }
     }
 
@@ -177,7 +161,7 @@ public final class GraphCalendarProvider: CalendarProvider {
         let json = [("Content-Type", "application/json"), ("Accept", "application/json")]
         if let existingID {
             let url = graphBase + "/v1.0/me/events/" + GraphWire.pathSegment(existingID)
-            let response = try authorized("PATCH", url, headers: json, body: GraphWire.encode(body))
+            let response = try send("PATCH", url, headers: json, body: GraphWire.encode(body))
             if response.status == 404 {
                 throw CalendarError(.notFound, "Microsoft Graph PATCH /v1.0/me/events/…: the event no longer exists")
             }
@@ -185,7 +169,7 @@ public final class GraphCalendarProvider: CalendarProvider {
             return GraphWire.decode(GraphCreatedEvent.self, from: response)?.id ?? existingID
         }
         let url = graphBase + calendarRoot + "/events"
-        let response = try authorized("POST", url, headers: json, body: GraphWire.encode(body))
+        let response = try send("POST", url, headers: json, body: GraphWire.encode(body))
         guard (200...299).contains(response.status) else { throw failure("POST", url, response) }
         guard let created = GraphWire.decode(GraphCreatedEvent.self, from: response), !created.id.isEmpty else {
             throw CalendarError(.temporary, "Microsoft Graph POST \(GraphWire.redactedPath(url)): the answer carries no event id")
@@ -195,7 +179,7 @@ public final class GraphCalendarProvider: CalendarProvider {
 
     public func deleteEvent(id: String) throws {
         let url = graphBase + "/v1.0/me/events/" + GraphWire.pathSegment(id)
-        let response = try authorized("DELETE", url)
+        let response = try send("DELETE", url)
         if (200...299).contains(response.status) || response.status == 404 || response.status == 410 { return }
         throw failure("DELETE", url, response)
     }
@@ -206,64 +190,14 @@ public final class GraphCalendarProvider: CalendarProvider {
         calendarID.map { "/v1.0/me/calendars/" + GraphWire.pathSegment($0) } ?? "/v1.0/me"
     }
 
-    /// Sends with the access token, refreshing it first when it has expired (or expires within a
-    /// minute), or once after a 401.
-    private func authorized(_ method: String, _ url: String, headers: [(String, String)] = [], body: [UInt8]? = nil) throws -> HTTPResponse {
-        var refreshed = false
-        if let expiresAt = credentials.expiresAt, expiresAt <= now.adding(seconds: 60) {
-            try refresh()
-            refreshed = true
-        }
-        var response = try send(method, url, headers: headers + [("Authorization", "Bearer " + credentials.accessToken)], body: body)
-        guard response.status == 401 else { return response }
-        if !refreshed {
-            try refresh()
-            response = try send(method, url, headers: headers + [("Authorization", "Bearer " + credentials.accessToken)], body: body)
-            guard response.status == 401 else { return response }
-        }
-        throw CalendarError(.revoked, "Microsoft Graph \(method) \(GraphWire.redactedPath(url)) refused a freshly refreshed access token (401): \(Self.reconnectHint)")
+    private func send(_ method: String, _ url: String, headers: [(String, String)] = [], body: [UInt8]? = nil) throws -> HTTPResponse {
+        try session.send(method, url, headers: headers, body: body, what: "\(method) \(GraphWire.redactedPath(url))")
     }
 
-    private func send(_ method: String, _ url: String, headers: [(String, String)], body: [UInt8]?) throws -> HTTPResponse {
-        do {
-            return try exchange.send(method, url, headers: headers, body: body)
-        } catch {
-            throw CalendarError(.temporary, "Microsoft Graph \(error.description)")
-        }
-    }
-
-    private func refresh() throws {
-        guard let refreshToken = credentials.refreshToken, !refreshToken.isEmpty else {
-            throw CalendarError(.revoked, "the Microsoft access token expired and no refresh token is stored: \(Self.reconnectHint)")
-        }
-        let endpoint = GraphTokenEndpoint(exchange: exchange, loginBase: loginBase)
-        let outcome: GraphTokenEndpoint.Outcome
-        do {
-            outcome = try endpoint.request([("client_id", clientID), ("grant_type", "refresh_token"), ("refresh_token", refreshToken),
-                                            ("scope", Self.refreshScope)])
-        } catch {
-            throw CalendarError(.temporary, "Microsoft sign-in \(error.description)")
-        }
-        switch outcome {
-        case .granted(let access, let rotated, let expiresIn):
-            credentials = CalendarCredentials(accessToken: access, refreshToken: rotated ?? refreshToken, expiresAt: now.adding(seconds: Int64(expiresIn)))
-            renewedCredentials = credentials
-        case .refused(let code) where GraphTokenEndpoint.reauthorizationErrors.contains(code):
-            throw CalendarError(.revoked, "Microsoft refused to refresh the access token (\(code)): the grant was revoked or has expired; \(Self.reconnectHint)")
-        case .refused(let code):
-            throw CalendarError(.temporary, "Microsoft refused to refresh the access token (\(code))")
-        }
-    }
-
-    /// An answer that is neither success nor handled by the caller.
+    /// An answer that is neither success nor handled by the caller: the shared meaning of its status.
     private func failure(_ method: String, _ url: String, _ response: HTTPResponse) -> CalendarError {
-        let code = GraphErrorBody.code(of: response).map { " \($0)" } ?? ""
-        let what = "Microsoft Graph \(method) \(GraphWire.redactedPath(url)): HTTP \(response.status)\(code)"
-        switch response.status {
-        case 403: return CalendarError(.revoked, "\(what), access to the calendar was refused; \(Self.reconnectHint)")
-        case 404 where method == "GET" || method == "POST": return CalendarError(.revoked, "\(what), the calendar no longer exists; \(Self.reconnectHint) --calendar NAME")
-        default: return CalendarError(.temporary, what)
-        }
+        ProviderAnswer.failure(response.status, service: Self.service, what: "\(method) \(GraphWire.redactedPath(url))",
+                               code: GraphErrorBody.code(of: response))
     }
 
     private static func trimmed(_ base: String) -> String {
@@ -273,27 +207,25 @@ public final class GraphCalendarProvider: CalendarProvider {
     }
 }
 
-/// The sync token: a deltaLink and how far its round reaches, `<deltaLink>#artisan-until=<UTC>`.
-struct GraphDeltaToken: Equatable {
-    static let marker = "#artisan-until="
+/// The refresh-token grant at Microsoft's identity platform (a public client: no secret).
+struct GraphRefresher: TokenRefresher {
+    let endpoint: GraphTokenEndpoint
+    let clientID: String
 
-    let link: String
-    let until: Timestamp
-
-    init(link: String, until: Timestamp) {
-        self.link = link
-        self.until = until
+    func refresh(_ refreshToken: String, now: Timestamp) throws -> CalendarCredentials {
+        let outcome: GraphTokenEndpoint.Outcome
+        do {
+            outcome = try endpoint.request([("client_id", clientID), ("grant_type", "refresh_token"), ("refresh_token", refreshToken),
+                                            ("scope", GraphCalendarProvider.refreshScope)])
+        } catch {
+            throw CalendarError(.temporary, "Microsoft sign-in \(error.description)")
+        }
+        switch outcome {
+        case .granted(let access, let rotated, let expiresIn):
+            return CalendarCredentials(accessToken: access, refreshToken: rotated ?? refreshToken, expiresAt: now.adding(seconds: Int64(expiresIn)))
+        case .refused(let code, let status):
+            throw ProviderAnswer.tokenFailure(status, service: OAuthService(name: "Microsoft sign-in", reconnect: GraphCalendarProvider.reconnectHint),
+                                              what: "to refresh the access token", code: code)
+        }
     }
-
-    init?(_ text: String) {
-        // The last marker: the link before it is Graph's, verbatim.
-        let characters = Array(text), marker = Array(Self.marker)
-        guard characters.count > marker.count,
-              let start = stride(from: characters.count - marker.count, through: 0, by: -1).first(where: { Array(characters[$0..<$0 + marker.count]) == marker }),
-              let until = Timestamp(iso8601: String(characters[(start + marker.count)...])) else { return nil }
-        link = String(characters[..<start])
-        self.until = until
-    }
-
-    var text: String { link + Self.marker + GraphWire.utcQueryTime(until) }
 }

@@ -100,11 +100,11 @@ public struct GraphDeviceCodeFlow: Sendable {
             switch outcome {
             case .granted(let access, let refresh, let expires):
                 return CalendarCredentials(accessToken: access, refreshToken: refresh, expiresAt: now.adding(seconds: Int64(waited)).adding(seconds: Int64(expires)))
-            case .refused("authorization_pending"):
+            case .refused("authorization_pending", _):
                 continue
-            case .refused("slow_down"):
+            case .refused("slow_down", _):
                 interval += 5
-            case .refused(let code):
+            case .refused(let code, _):
                 throw refusal(code, during: "signing in")
             }
         }
@@ -120,7 +120,7 @@ public struct GraphDeviceCodeFlow: Sendable {
         switch outcome {
         case .granted(let access, let rotated, let expires):
             return CalendarCredentials(accessToken: access, refreshToken: rotated ?? refreshToken, expiresAt: now.adding(seconds: Int64(expires)))
-        case .refused(let code):
+        case .refused(let code, _):
             throw refusal(code, during: "using the refresh token")
         }
     }

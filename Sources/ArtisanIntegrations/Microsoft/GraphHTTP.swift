@@ -59,8 +59,8 @@ struct GraphExchange: Sendable {
 struct GraphTokenEndpoint: Sendable {
     enum Outcome: Sendable {
         case granted(accessToken: String, refreshToken: String?, expiresIn: Int)
-        /// An OAuth error code (`invalid_grant`, `authorization_pending`…): the body's `error`.
-        case refused(String)
+        /// An OAuth error code (`invalid_grant`, `authorization_pending`…): the body's `error`, and the status.
+        case refused(String, status: Int)
     }
 
     let exchange: GraphExchange
@@ -72,16 +72,14 @@ struct GraphTokenEndpoint: Sendable {
         let response = try exchange.send("POST", url, headers: [("Content-Type", "application/x-www-form-urlencoded"), ("Accept", "application/json")],
                                          body: GraphWire.form(fields))
         guard let answer = GraphWire.decode(GraphTokenAnswer.self, from: response) else {
+            // A refusal is a refusal, readable or not: the status says what the grant is worth.
+            if (400...499).contains(response.status) && response.status != 429 { return .refused("http_\(response.status)", status: response.status) }
             throw exchange.malformed("POST", url, "HTTP \(response.status) without a readable token answer")
         }
         if (200...299).contains(response.status), let access = answer.accessToken, !access.isEmpty {
             return .granted(accessToken: access, refreshToken: answer.refreshToken, expiresIn: answer.expiresIn ?? 3600)
         }
-        if let error = answer.error, !error.isEmpty { return .refused(error) }
+        if let error = answer.error, !error.isEmpty { return .refused(error, status: response.status) }
         throw exchange.malformed("POST", url, "HTTP \(response.status) without tokens or an error code")
     }
-
-    /// OAuth errors after which only signing in again helps.
-    static let reauthorizationErrors: Set<String> = ["invalid_grant", "interaction_required", "consent_required", "login_required",
-                                                     "invalid_client", "unauthorized_client"]
 }

@@ -5,45 +5,8 @@ import FoundationEssentials
 import Foundation
 #endif
 
-/// A connected calendar as stored: credentials only in their encrypted form.
-public struct CalendarConnectionRecord: Sendable, Equatable {
-    public enum State: String, Sendable { case active, needsReauth = "needs_reauth", error }
-
-    public var id: UUID
-    public var provider: CalendarProviderID
-    public var account: String?
-    public var calendarID: String?
-    public var calendarName: String?
-    public var serverURL: String?
-    public var accessTokenEncrypted: String
-    public var refreshTokenEncrypted: String?
-    public var tokenExpiresAt: Timestamp?
-    public var lastSyncAt: Timestamp?
-    public var syncToken: String?
-    public var state: State
-    public var lastError: String?
-
-    public init(id: UUID = UUID(), provider: CalendarProviderID, account: String?, calendarID: String?, calendarName: String?, serverURL: String?,
-                accessTokenEncrypted: String, refreshTokenEncrypted: String?, tokenExpiresAt: Timestamp?, lastSyncAt: Timestamp? = nil,
-                syncToken: String? = nil, state: State = .active, lastError: String? = nil) {
-        self.id = id
-        self.provider = provider
-        self.account = account
-        self.calendarID = calendarID
-        self.calendarName = calendarName
-        self.serverURL = serverURL
-        self.accessTokenEncrypted = accessTokenEncrypted
-        self.refreshTokenEncrypted = refreshTokenEncrypted
-        self.tokenExpiresAt = tokenExpiresAt
-        self.lastSyncAt = lastSyncAt
-        self.syncToken = syncToken
-        self.state = state
-        self.lastError = lastError
-    }
-}
-
 /// An artisan's calendar connections (one per provider) and the blocks they import and export.
-public struct CalendarConnectionRepository {
+public struct PostgresCalendarRepository: CalendarRepository {
     let connection: PostgresConnection
     let artisan: UUID
 
@@ -54,16 +17,26 @@ public struct CalendarConnectionRepository {
 
     static let columns = """
         id, provider_id, account, calendar_id, calendar_name, server_url, access_token_encrypted, refresh_token_encrypted,
-        token_expires_at, last_sync_at, sync_token, state, last_error
+        token_expires_at, last_sync_at, sync_token, sync_covered_until, state, last_error
         """
+
+    /// An imported event's id as stored: ids longer than the column (VARCHAR(255)) by their MD5,
+    /// the same on insert and on delete.
+    static func storedID(_ expression: String) -> String {
+        "CASE WHEN length(\(expression)) > 255 THEN 'md5:' || md5(\(expression)) ELSE \(expression) END"
+    }
 
     public func all() throws -> [CalendarConnectionRecord] {
         try connection.query("SELECT \(unsafeSQL: Self.columns) FROM calendar_connections WHERE artisan_id = \(artisan) ORDER BY provider_id")
             .map(Self.decode)
     }
 
-    /// Creates the provider's connection, or replaces it (reconnecting starts a fresh sync).
     public func save(_ record: CalendarConnectionRecord) throws {
+        let previous = try all().first { $0.provider == record.provider }
+        if let previous, previous.account != record.account || previous.calendarID != record.calendarID || previous.serverURL != record.serverURL {
+            // Another calendar: what was imported from or exported to the old one no longer counts.
+            try connection.execute("DELETE FROM external_busy_blocks WHERE artisan_id = \(artisan) AND provider_id = \(record.provider.rawValue)")
+        }
         try connection.execute("""
             INSERT INTO calendar_connections (id, artisan_id, provider_id, account, calendar_id, calendar_name, server_url,
                 access_token_encrypted, refresh_token_encrypted, token_expires_at, sync_token, state, last_error, is_active)
@@ -73,23 +46,8 @@ public struct CalendarConnectionRepository {
             ON CONFLICT (artisan_id, provider_id) DO UPDATE SET account = EXCLUDED.account, calendar_id = EXCLUDED.calendar_id,
                 calendar_name = EXCLUDED.calendar_name, server_url = EXCLUDED.server_url,
                 access_token_encrypted = EXCLUDED.access_token_encrypted, refresh_token_encrypted = EXCLUDED.refresh_token_encrypted,
-                token_expires_at = EXCLUDED.token_expires_at, sync_token = NULL, state = 'active', last_error = NULL,
-                is_active = true, updated_at = now()
-            """)
-    }
-
-    public func storeCredentials(_ id: UUID, access: String, refresh: String?, expiresAt: Timestamp?) throws {
-        try connection.execute("""
-            UPDATE calendar_connections SET access_token_encrypted = \(access), refresh_token_encrypted = coalesce(\(refresh), refresh_token_encrypted),
-                   token_expires_at = \(expiresAt), updated_at = now() WHERE id = \(id)
-            """)
-    }
-
-    public func recordOutcome(_ id: UUID, state: CalendarConnectionRecord.State, error: String?, syncedAt: Timestamp?, syncToken: String?) throws {
-        try connection.execute("""
-            UPDATE calendar_connections SET state = \(state.rawValue), last_error = \(error.map { String($0.prefix(1000)) }),
-                   last_sync_at = coalesce(\(syncedAt), last_sync_at), sync_token = coalesce(\(syncToken), sync_token), updated_at = now()
-            WHERE id = \(id)
+                token_expires_at = EXCLUDED.token_expires_at, sync_token = NULL, sync_covered_until = NULL, state = 'active',
+                last_error = NULL, is_active = true, updated_at = now()
             """)
     }
 
@@ -98,6 +56,30 @@ public struct CalendarConnectionRepository {
     public func delete(_ provider: CalendarProviderID) throws -> Bool {
         try connection.execute("DELETE FROM external_busy_blocks WHERE artisan_id = \(artisan) AND provider_id = \(provider.rawValue)")
         return try connection.execute("DELETE FROM calendar_connections WHERE artisan_id = \(artisan) AND provider_id = \(provider.rawValue)") > 0
+    }
+
+    public func storeCredentials(_ id: UUID, _ sealed: SealedCredentials) throws {
+        try connection.execute("""
+            UPDATE calendar_connections SET access_token_encrypted = \(sealed.accessToken),
+                   refresh_token_encrypted = coalesce(\(sealed.refreshToken), refresh_token_encrypted),
+                   token_expires_at = \(sealed.expiresAt), updated_at = now()
+            WHERE id = \(id) AND artisan_id = \(artisan)
+            """)
+    }
+
+    public func storeSyncState(_ id: UUID, token: String?, coveredUntil: Timestamp?) throws {
+        try connection.execute("""
+            UPDATE calendar_connections SET sync_token = \(token), sync_covered_until = \(coveredUntil), updated_at = now()
+            WHERE id = \(id) AND artisan_id = \(artisan)
+            """)
+    }
+
+    public func recordOutcome(_ id: UUID, state: CalendarConnectionRecord.State, error: String?, syncedAt: Timestamp?) throws {
+        try connection.execute("""
+            UPDATE calendar_connections SET state = \(state.rawValue), last_error = \(error.map { String($0.prefix(1000)) }),
+                   last_sync_at = coalesce(\(syncedAt), last_sync_at), updated_at = now()
+            WHERE id = \(id) AND artisan_id = \(artisan)
+            """)
     }
 
     // MARK: - Imported blocks
@@ -109,12 +91,11 @@ public struct CalendarConnectionRepository {
             """).map { try $0.decode("external_event_id", as: String.self) })
     }
 
-    /// Deletes the provider's imported blocks with these ids (all of them with nil); returns how many.
     @discardableResult
     public func deleteImported(_ provider: CalendarProviderID, ids: [String]?) throws -> Int {
         try connection.execute("""
             DELETE FROM external_busy_blocks WHERE artisan_id = \(artisan) AND provider_id = \(provider.rawValue) AND source = 'external'
-              AND (\(ids == nil) OR external_event_id = ANY(\(PostgresArray(ids ?? []))::text[]))
+              AND (\(ids == nil) OR external_event_id IN (SELECT \(unsafeSQL: Self.storedID("i")) FROM unnest(\(PostgresArray(ids ?? []))::text[]) AS i))
             """)
     }
 
@@ -123,26 +104,25 @@ public struct CalendarConnectionRepository {
         guard !events.isEmpty else { return }
         try connection.execute("""
             INSERT INTO external_busy_blocks (artisan_id, provider_id, source, external_event_id, summary, start_datetime, end_datetime)
-            SELECT \(artisan), \(provider.rawValue), 'external', e.id, left(e.summary, 500), e.s, e.e
+            SELECT \(artisan), \(provider.rawValue), 'external', \(unsafeSQL: Self.storedID("e.id")), left(e.summary, 500), e.s, e.e
             FROM unnest(\(PostgresArray(events.map(\.id)))::text[], \(PostgresArray(events.map(\.summary)))::text[],
                         \(PostgresArray(events.map(\.start)))::timestamptz[], \(PostgresArray(events.map(\.end)))::timestamptz[]) AS e(id, summary, s, e)
             """)
     }
 
-    // MARK: - Exported events
-
-    public struct ExportCandidate: Sendable {
-        public let booking: Booking
-        public let exportRow: UUID?
-        public let eventID: String?
-        public let exportedStart: Timestamp?
-        public let exportedEnd: Timestamp?
+    @discardableResult
+    public func pruneImported(_ provider: CalendarProviderID, endedBy instant: Timestamp) throws -> Int {
+        try connection.execute("""
+            DELETE FROM external_busy_blocks
+            WHERE artisan_id = \(artisan) AND provider_id = \(provider.rawValue) AND source = 'external' AND end_datetime <= \(instant)
+            """)
     }
 
-    /// Bookings to mirror: active ones not yet over, and cancelled ones whose event still exists.
+    // MARK: - Exported events
+
     public func exportCandidates(_ provider: CalendarProviderID, now: Timestamp, until: Timestamp) throws -> [ExportCandidate] {
         try connection.query("""
-            SELECT \(unsafeSQL: BookingRepository.columns), x.id AS export_row, x.external_event_id, x.start_datetime AS exported_start,
+            SELECT \(unsafeSQL: PostgresBookingRepository.columns), x.external_event_id, x.start_datetime AS exported_start,
                    x.end_datetime AS exported_end
             FROM bookings b JOIN services s ON s.id = b.service_id
             LEFT JOIN external_busy_blocks x ON x.booking_id = b.id AND x.source = 'booking' AND x.provider_id = \(provider.rawValue)
@@ -151,9 +131,9 @@ public struct CalendarConnectionRepository {
                    OR (b.status = 'cancelled' AND x.id IS NOT NULL))
             ORDER BY b.start_datetime
             """).map { row in
-            ExportCandidate(booking: try BookingRepository.decode(row), exportRow: try row.decode("export_row", as: UUID?.self),
-                            eventID: try row.decode("external_event_id", as: String?.self),
-                            exportedStart: try row.decode("exported_start", as: Timestamp?.self), exportedEnd: try row.decode("exported_end", as: Timestamp?.self))
+            ExportCandidate(booking: try PostgresBookingRepository.decode(row), eventID: try row.decode("external_event_id", as: String?.self),
+                            exportedStart: try row.decode("exported_start", as: Timestamp?.self),
+                            exportedEnd: try row.decode("exported_end", as: Timestamp?.self))
         }
     }
 
@@ -174,8 +154,11 @@ public struct CalendarConnectionRepository {
             """)
     }
 
-    public func deleteExport(_ row: UUID) throws {
-        try connection.execute("DELETE FROM external_busy_blocks WHERE id = \(row)")
+    public func deleteExport(_ provider: CalendarProviderID, booking: UUID) throws {
+        try connection.execute("""
+            DELETE FROM external_busy_blocks
+            WHERE artisan_id = \(artisan) AND provider_id = \(provider.rawValue) AND source = 'booking' AND booking_id = \(booking)
+            """)
     }
 
     static func decode(_ row: Row) throws -> CalendarConnectionRecord {
@@ -189,6 +172,7 @@ public struct CalendarConnectionRepository {
             serverURL: try row.decode("server_url", as: String?.self), accessTokenEncrypted: try row.decode("access_token_encrypted"),
             refreshTokenEncrypted: try row.decode("refresh_token_encrypted", as: String?.self),
             tokenExpiresAt: try row.decode("token_expires_at", as: Timestamp?.self), lastSyncAt: try row.decode("last_sync_at", as: Timestamp?.self),
-            syncToken: try row.decode("sync_token", as: String?.self), state: state, lastError: try row.decode("last_error", as: String?.self))
+            syncToken: try row.decode("sync_token", as: String?.self), syncCoveredUntil: try row.decode("sync_covered_until", as: Timestamp?.self),
+            state: state, lastError: try row.decode("last_error", as: String?.self))
     }
 }

@@ -6,7 +6,7 @@ import Foundation
 #endif
 
 /// An artisan's services.
-public struct ServiceRepository {
+public struct PostgresServiceRepository: ServiceRepository {
     let connection: PostgresConnection
     let artisan: UUID
 

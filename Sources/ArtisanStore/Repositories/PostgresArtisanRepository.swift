@@ -6,7 +6,7 @@ import Foundation
 #endif
 
 /// Artisans and their scheduling settings.
-public struct ArtisanRepository {
+public struct PostgresArtisanRepository: ArtisanRepository {
     let connection: PostgresConnection
 
     public init(connection: PostgresConnection) { self.connection = connection }

@@ -6,7 +6,7 @@ import Foundation
 #endif
 
 /// An artisan's week: opening hours (one range per day), breaks, and time off.
-public struct WeekRepository {
+public struct PostgresWeekRepository: WeekRepository {
     let connection: PostgresConnection
     let artisan: UUID
 

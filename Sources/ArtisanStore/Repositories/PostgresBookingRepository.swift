@@ -6,7 +6,7 @@ import Foundation
 #endif
 
 /// An artisan's bookings, their audit trail, and the busy time availability must avoid.
-public struct BookingRepository {
+public struct PostgresBookingRepository: BookingRepository {
     let connection: PostgresConnection
     let artisan: UUID
 
@@ -21,8 +21,21 @@ public struct BookingRepository {
         b.buffer_before_minutes, b.buffer_after_minutes, b.notifications_email, b.notifications_sms
         """
 
-    /// Inserts a booking; a taken public code or an overlapping slot comes back as the database's error.
+    /// Inserts a booking under a savepoint, so a taken public code leaves the transaction usable.
     public func insert(_ booking: Booking) throws {
+        try connection.execute("SAVEPOINT booking_insert")
+        do {
+            try insertRow(booking)
+        } catch let error as DatabaseError where error.kind == .uniqueViolation && (error.constraint ?? "").contains("public_code") {
+            try connection.execute("ROLLBACK TO SAVEPOINT booking_insert")
+            throw BookingWriteConflict.publicCodeTaken
+        } catch let error as DatabaseError where error.kind == .exclusionViolation {
+            throw BookingWriteConflict.slotTaken
+        }
+        try connection.execute("RELEASE SAVEPOINT booking_insert")
+    }
+
+    private func insertRow(_ booking: Booking) throws {
         try connection.execute("""
             INSERT INTO bookings (id, public_code, artisan_id, service_id, status, customer_name, customer_email, customer_phone,
                                   start_datetime, duration_minutes, price_cents, deposit_amount_cents, deposit_rate, deposit_payment_status,
@@ -36,10 +49,14 @@ public struct BookingRepository {
     }
 
     public func updateScheduleAndStatus(_ booking: Booking) throws {
-        try connection.execute("""
-            UPDATE bookings SET status = \(booking.status.rawValue), start_datetime = \(booking.start), updated_at = now()
-            WHERE id = \(booking.id) AND artisan_id = \(artisan)
-            """)
+        do {
+            try connection.execute("""
+                UPDATE bookings SET status = \(booking.status.rawValue), start_datetime = \(booking.start), updated_at = now()
+                WHERE id = \(booking.id) AND artisan_id = \(artisan)
+                """)
+        } catch let error as DatabaseError where error.kind == .exclusionViolation {
+            throw BookingWriteConflict.slotTaken
+        }
     }
 
     /// By public code, locked for update (a change of it is decided on what is read here).
@@ -51,27 +68,10 @@ public struct BookingRepository {
             """).first.map(Self.decode)
     }
 
-    public struct Filter: Sendable {
-        public var from: Timestamp?
-        public var to: Timestamp?
-        public var status: Booking.Status?
-        public var serviceID: UUID?
-        /// Matches the customer's name, e-mail or phone, case-insensitively.
-        public var customer: String?
-
-        public init(from: Timestamp? = nil, to: Timestamp? = nil, status: Booking.Status? = nil, serviceID: UUID? = nil, customer: String? = nil) {
-            self.from = from
-            self.to = to
-            self.status = status
-            self.serviceID = serviceID
-            self.customer = customer
-        }
-    }
-
     /// The bookings matching `filter`, chronologically, one at a time. Without a date range the
     /// rows are streamed (libpq single-row mode: memory stays flat for any number); a bounded
     /// range comes in one result, which is faster per row.
-    public func stream(_ filter: Filter, _ body: (Booking) throws -> Void) throws {
+    public func stream(_ filter: BookingFilter, _ body: (Booking) throws -> Void) throws {
         let pattern = filter.customer.map { "%" + $0.replacing("\\", with: "\\\\").replacing("%", with: "\\%").replacing("_", with: "\\_") + "%" }
         let query: SQLQuery = """
             SELECT \(unsafeSQL: Self.columns) FROM bookings b JOIN services s ON s.id = b.service_id

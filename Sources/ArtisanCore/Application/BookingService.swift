@@ -1,0 +1,229 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// The booking use cases (the spec's BookingService): availability, book, find, cancel,
+/// reschedule, list. Each call is one unit of work on the injected store, at the injected
+/// clock's instant. The availability engine is the first line against double booking; the
+/// store's own refusal of an overlap (PostgreSQL's exclusion constraint) is the last, and both
+/// come back as the same SLOT_UNAVAILABLE.
+public struct BookingService {
+    let store: any TransactionRunner
+    let zones: any ZoneRulesSource
+    let clock: Clock
+    let artisanEmail: String?
+
+    /// - Parameter artisanEmail: the artisan acted for; nil for the only one.
+    public init(store: any TransactionRunner, zones: any ZoneRulesSource, clock: Clock, artisanEmail: String?) {
+        self.store = store
+        self.zones = zones
+        self.clock = clock
+        self.artisanEmail = artisanEmail
+    }
+
+    public static let slotUnavailable = ArtisanError(.invalid, code: "SLOT_UNAVAILABLE", "this slot is already booked or unavailable",
+                                                     hint: "see the free slots with 'artisanctl availability --service SERVICE --date DATE'")
+
+    /// A booking and the artisan's zone, in which it is shown.
+    public struct Placed: Sendable {
+        public let booking: Booking
+        public let zone: ZoneRules
+    }
+
+    /// What a customer asks for.
+    public struct Request: Sendable {
+        public var service: String
+        public var date: LocalDate
+        public var time: TimeOfDay
+        public var customer: Customer
+        public var notifyByEmail: Bool
+        public var notifyBySMS: Bool
+
+        public init(service: String, date: LocalDate, time: TimeOfDay, customer: Customer, notifyByEmail: Bool = true, notifyBySMS: Bool = false) {
+            self.service = service
+            self.date = date
+            self.time = time
+            self.customer = customer
+            self.notifyByEmail = notifyByEmail
+            self.notifyBySMS = notifyBySMS
+        }
+    }
+
+    /// The free slots of a service from `from` (default: today in the artisan's zone) for `days` days.
+    public func availability(service reference: String, from: LocalDate?, days: Int) throws -> (slots: [AvailabilityEngine.Slot], zone: ZoneRules) {
+        try store.transaction { repositories in
+            let scope = try Scope(repositories, artisanEmail, zones, clock.now())
+            let service = try scope.service(reference)
+            try service.requireBookable()
+            return (try scope.slots(for: service, from: from ?? scope.today, days: days), scope.zone)
+        }
+    }
+
+    public func book(_ request: Request) throws -> Placed {
+        try store.transaction { repositories in
+            let scope = try Scope(repositories, artisanEmail, zones, clock.now())
+            let service = try scope.service(request.service)
+            try service.requireBookable()
+            let start = try scope.freeSlot(for: service, date: request.date, minute: request.time.minutes)
+            for _ in 0..<10 {
+                let booking = Booking.new(code: PublicCode.generate(), service: service, customer: request.customer, start: start,
+                                          notifyByEmail: request.notifyByEmail, notifyBySMS: request.notifyBySMS)
+                do {
+                    try scope.bookings.insert(booking)
+                } catch BookingWriteConflict.publicCodeTaken {
+                    continue
+                } catch BookingWriteConflict.slotTaken {
+                    throw Self.slotUnavailable
+                }
+                try scope.bookings.recordEvent(booking.id, kind: "created", details: ["start": start.iso8601(), "service": service.name], at: scope.now)
+                return Placed(booking: booking, zone: scope.zone)
+            }
+            throw ArtisanError(.temporary, code: "PUBLIC_CODE_EXHAUSTED", "could not draw a free public code after 10 tries")
+        }
+    }
+
+    /// By public code; with `email`, both must match (a mismatch is "not found", as in the public lookup).
+    public func find(code: String, email: String?) throws -> Placed {
+        try store.transaction { repositories in
+            let scope = try Scope(repositories, artisanEmail, zones, clock.now())
+            return Placed(booking: try scope.booking(code, email: email), zone: scope.zone)
+        }
+    }
+
+    public func cancel(code: String, reason: String?, force: Bool) throws -> Placed {
+        try store.transaction { repositories in
+            let scope = try Scope(repositories, artisanEmail, zones, clock.now())
+            var booking = try scope.booking(code, forUpdate: true)
+            try booking.checkChangeAllowed("cancelled", now: scope.now, deadlineHours: scope.artisan.settings.cancellationDeadlineHours, force: force)
+            booking.status = .cancelled
+            try scope.bookings.updateScheduleAndStatus(booking)
+            var details = ["forced": force ? "true" : "false"]
+            if let reason { details["reason"] = reason }
+            try scope.bookings.recordEvent(booking.id, kind: "cancelled", details: details, at: scope.now)
+            return Placed(booking: booking, zone: scope.zone)
+        }
+    }
+
+    /// Moves a booking to another free slot. It keeps the terms it was sold with: its own
+    /// duration and buffers, not today's service.
+    public func reschedule(code: String, date: LocalDate, time: TimeOfDay, force: Bool) throws -> Placed {
+        try store.transaction { repositories in
+            let scope = try Scope(repositories, artisanEmail, zones, clock.now())
+            var booking = try scope.booking(code, forUpdate: true)
+            try booking.checkChangeAllowed("rescheduled", now: scope.now, deadlineHours: scope.artisan.settings.cancellationDeadlineHours, force: force)
+            guard var terms = try scope.services.find(booking.serviceID.uuidString) else {
+                throw ArtisanError.notFound("the service of \(booking.publicCode) no longer exists")
+            }
+            terms.durationMinutes = booking.durationMinutes
+            terms.bufferBeforeMinutes = booking.bufferBeforeMinutes
+            terms.bufferAfterMinutes = booking.bufferAfterMinutes
+            terms.isActive = true
+            let start = try scope.freeSlot(for: terms, date: date, minute: time.minutes, excluding: booking.id)
+            let previous = booking.start
+            booking.start = start
+            booking.status = .rescheduled
+            do {
+                try scope.bookings.updateScheduleAndStatus(booking)
+            } catch BookingWriteConflict.slotTaken {
+                throw Self.slotUnavailable
+            }
+            try scope.bookings.recordEvent(booking.id, kind: "rescheduled",
+                                           details: ["from": previous.iso8601(), "to": start.iso8601(), "forced": force ? "true" : "false"], at: scope.now)
+            return Placed(booking: booking, zone: scope.zone)
+        }
+    }
+
+    /// Which bookings `list` shows: local days in the artisan's zone (default: today to 30 days
+    /// ahead), or every booking with `all`.
+    public struct Listing: Sendable {
+        public var from: LocalDate?
+        public var to: LocalDate?
+        public var all = false
+        public var status: Booking.Status?
+        public var service: String?
+        public var customer: String?
+
+        public init(from: LocalDate? = nil, to: LocalDate? = nil, all: Bool = false, status: Booking.Status? = nil,
+                    service: String? = nil, customer: String? = nil) {
+            self.from = from
+            self.to = to
+            self.all = all
+            self.status = status
+            self.service = service
+            self.customer = customer
+        }
+    }
+
+    /// Streams the listed bookings, chronologically, each with the zone it is shown in.
+    /// A read: one query, no transaction.
+    public func list(_ listing: Listing, each: (Booking, ZoneRules) throws -> Void) throws {
+        try store.read { repositories in
+            let scope = try Scope(repositories, artisanEmail, zones, clock.now())
+            var filter = BookingFilter(status: listing.status, customer: listing.customer)
+            if !listing.all {
+                let from = listing.from ?? scope.today
+                let to = listing.to ?? from.adding(days: 30)
+                guard to >= from else { throw ArtisanError.invalid(field: "--to", "must be on or after --from (\(from))") }
+                filter.from = scope.zone.firstInstant(on: from, minuteOfDay: 0)
+                filter.to = scope.zone.firstInstant(on: to.adding(days: 1), minuteOfDay: 0)
+            }
+            if let reference = listing.service { filter.serviceID = try scope.service(reference).id }
+            try scope.bookings.stream(filter) { try each($0, scope.zone) }
+        }
+    }
+}
+
+/// What one booking use case works with: the artisan, their zone and repositories, and "now".
+struct Scope {
+    let artisan: Artisan
+    let zone: ZoneRules
+    let now: Timestamp
+    let services: any ServiceRepository
+    let week: any WeekRepository
+    let bookings: any BookingRepository
+
+    init(_ repositories: any Repositories, _ artisanEmail: String?, _ zones: any ZoneRulesSource, _ now: Timestamp) throws {
+        artisan = try ArtisanSelection.resolve(artisanEmail, in: repositories.artisans)
+        zone = try zones.rules(for: artisan.timezone)
+        self.now = now
+        services = repositories.services(of: artisan.id)
+        week = repositories.week(of: artisan.id)
+        bookings = repositories.bookings(of: artisan.id)
+    }
+
+    var today: LocalDate { zone.localDate(at: now) }
+
+    func service(_ reference: String) throws -> Service {
+        guard let service = try services.find(reference) else {
+            throw ArtisanError.notFound(code: "SERVICE_NOT_FOUND", "no service '\(reference)'", hint: "see them with 'artisanctl services list --all'")
+        }
+        return service
+    }
+
+    func booking(_ code: String, email: String? = nil, forUpdate: Bool = false) throws -> Booking {
+        let notFound = ArtisanError.notFound(code: "BOOKING_NOT_FOUND", "no booking matches \(code)\(email == nil ? "" : " and that e-mail")")
+        guard PublicCode.isWellFormed(code.uppercased()), let booking = try bookings.find(code: code.uppercased(), forUpdate: forUpdate) else {
+            throw notFound
+        }
+        if let email, booking.customer.email.lowercased() != email.lowercased() { throw notFound }
+        return booking
+    }
+
+    func slots(for service: Service, from: LocalDate, days: Int, excluding booking: UUID? = nil) throws -> [AvailabilityEngine.Slot] {
+        let engine = AvailabilityEngine(zone: zone, settings: artisan.settings,
+                                        week: .init(opening: try week.openingRules(), breaks: try week.breakRules(),
+                                                    timeOff: try week.timeOff(endingOnOrAfter: nil)))
+        let window = engine.window(from: from, days: days, bufferBefore: service.bufferBeforeMinutes, bufferAfter: service.bufferAfterMinutes)
+        let busy = try bookings.busyIntervals(in: window, excluding: booking)
+        return engine.slots(for: service, from: from, days: days, busy: busy, now: now)
+    }
+
+    /// The instant a wall-clock date and time of the artisan's zone names, if that slot is free.
+    func freeSlot(for service: Service, date: LocalDate, minute: Int, excluding booking: UUID? = nil) throws -> Timestamp {
+        let slots = try slots(for: service, from: date, days: 1, excluding: booking)
+        guard let slot = slots.first(where: { $0.minuteOfDay == minute }) else { throw BookingService.slotUnavailable }
+        return slot.start
+    }
+}

@@ -1,0 +1,165 @@
+/// Two-way sync of an artisan's connected calendars (spec 5.2–5.4, made safe): for each one,
+/// import its busy time, then mirror the bookings into it. One calendar's failure, of any kind,
+/// is reported as that calendar's and never stops the others; credentials a provider renewed
+/// are stored whatever happened after.
+///
+/// Busy time stays complete as the clock moves: incremental fetches (sync tokens, delta links,
+/// ctags) only report changes, so an event beyond the reach of the fetch the token came from
+/// would never arrive. Each full fetch therefore reaches `slackDays` past the horizon, records
+/// how far it reached, and the next run is incremental only while the horizon stays within it.
+/// Blocks outside [now, reach) are dropped, so the stored blocks always equal what a full fetch
+/// at the latest clock would give.
+public struct CalendarSyncService {
+    public static let slackDays = 7
+
+    let store: any TransactionRunner
+    let locks: any ExclusiveLocks
+    let providers: any CalendarProviderSource
+    let zones: any ZoneRulesSource
+    let clock: Clock
+    let artisanEmail: String?
+
+    public init(store: any TransactionRunner, locks: any ExclusiveLocks, providers: any CalendarProviderSource, zones: any ZoneRulesSource,
+                clock: Clock, artisanEmail: String?) {
+        self.store = store
+        self.locks = locks
+        self.providers = providers
+        self.zones = zones
+        self.clock = clock
+        self.artisanEmail = artisanEmail
+    }
+
+    public static let lockScope = "calendar-sync"
+
+    /// Syncs the artisan's calendars (only `provider`'s when given) over `days` days (default:
+    /// the booking horizon). One run per artisan at a time: a second one waits with `wait`,
+    /// else is refused at once (SYNC_RUNNING, temporary).
+    public func sync(provider wanted: CalendarProviderID? = nil, days: Int? = nil, wait: Bool = false) throws -> [CalendarSyncReport] {
+        let artisan = try store.read { try ArtisanSelection.resolve(artisanEmail, in: $0.artisans) }
+        let zone = try zones.rules(for: artisan.timezone)
+        let reports = try locks.withLock(Self.lockScope, id: artisan.id, wait: wait) {
+            let records = try store.read { try $0.calendars(of: artisan.id).all() }.filter { wanted == nil || $0.provider == wanted }
+            return records.map { record in
+                CalendarRun(record: record, artisan: artisan, zone: zone, now: clock.now(), days: days ?? artisan.settings.horizonDays,
+                            store: store, providers: providers).run()
+            }
+        }
+        guard let reports else {
+            throw ArtisanError(.temporary, code: "SYNC_RUNNING", "another 'sync calendars' is running for \(artisan.email)",
+                               hint: "pass --wait to wait for it")
+        }
+        return reports
+    }
+}
+
+/// One connected calendar's sync.
+struct CalendarRun {
+    let record: CalendarConnectionRecord
+    let artisan: Artisan
+    let zone: ZoneRules
+    let now: Timestamp
+    let days: Int
+    let store: any TransactionRunner
+    let providers: any CalendarProviderSource
+
+    func run() -> CalendarSyncReport {
+        var report = CalendarSyncReport(provider: record.provider)
+        let started = ContinuousClock.now
+        do {
+            let provider = try providers.provider(for: record, zone: zone, now: now)
+            do {
+                try importBusy(provider, report: &report)
+                try exportBookings(provider, report: &report)
+            } catch {
+                report.fail(error)
+            }
+            if let renewed = provider.renewedCredentials {
+                do {
+                    let sealed = try providers.seal(renewed)
+                    try store.transaction { try $0.calendars(of: artisan.id).storeCredentials(record.id, sealed) }
+                } catch {
+                    report.fail(error)
+                }
+            }
+        } catch {
+            report.fail(error)
+        }
+        let state: CalendarConnectionRecord.State = switch report.outcome {
+        case .ok: .active
+        case .temporary: .error
+        case .revoked: .needsReauth
+        }
+        do {
+            try store.transaction {
+                try $0.calendars(of: artisan.id).recordOutcome(record.id, state: state, error: report.message,
+                                                               syncedAt: report.outcome == .ok ? now : nil)
+            }
+        } catch {
+            report.fail(error)
+        }
+        let elapsed = ContinuousClock.now - started
+        report.milliseconds = Int(elapsed.components.seconds) * 1000 + Int(elapsed.components.attoseconds / 1_000_000_000_000_000)
+        return report
+    }
+
+    /// Fetches first (nothing is touched if it fails), then applies in one transaction with the
+    /// new sync state.
+    func importBusy(_ provider: any CalendarProvider, report: inout CalendarSyncReport) throws {
+        let horizon = now.adding(minutes: days * 1440)
+        let resumable = record.syncToken != nil && (record.syncCoveredUntil.map { $0 >= horizon } ?? false)
+        let reach = resumable ? record.syncCoveredUntil! : horizon.adding(minutes: CalendarSyncService.slackDays * 1440)
+        let fetch = try provider.fetchBusy(window: Interval(start: now, end: reach), syncToken: resumable ? record.syncToken : nil)
+        try store.transaction { repositories in
+            let calendars = repositories.calendars(of: artisan.id)
+            // Our own booking events come back from the calendar: they must not block their own slots.
+            let exported = try calendars.exportedIDs(record.provider)
+            let events = fetch.events.filter { !exported.contains($0.id) }
+            let kept = events.filter { $0.end > $0.start && $0.end > now && $0.start < reach }
+            let before = try calendars.importedIDs(record.provider)
+            switch fetch.mode {
+            case .full:
+                try calendars.deleteImported(record.provider, ids: nil)
+            case .incremental:
+                try calendars.deleteImported(record.provider, ids: events.map(\.id) + fetch.removedIDs)
+            }
+            try calendars.insertImported(record.provider, kept)
+            try calendars.pruneImported(record.provider, endedBy: now)
+            let after = try calendars.importedIDs(record.provider)
+            report.imported = after.subtracting(before).count
+            report.removed = before.subtracting(after).count
+            try calendars.storeSyncState(record.id, token: fetch.nextSyncToken, coveredUntil: reach)
+        }
+    }
+
+    func exportBookings(_ provider: any CalendarProvider, report: inout CalendarSyncReport) throws {
+        let horizon = now.adding(minutes: days * 1440)
+        let candidates = try store.read { try $0.calendars(of: artisan.id).exportCandidates(record.provider, now: now, until: horizon) }
+        for candidate in candidates {
+            let booking = candidate.booking
+            if booking.status == .cancelled {
+                if let eventID = candidate.eventID { try provider.deleteEvent(id: eventID) }
+                try store.transaction { try $0.calendars(of: artisan.id).deleteExport(record.provider, booking: booking.id) }
+                report.deleted += 1
+                continue
+            }
+            let event = BookingEvent.forBooking(booking, artisanTimeZone: artisan.timezone)
+            var eventID: String
+            if let existing = candidate.eventID {
+                guard candidate.exportedStart != booking.start || candidate.exportedEnd != booking.end else { continue }
+                do {
+                    eventID = try provider.putEvent(event, existingID: existing)
+                    report.moved += 1
+                } catch let error as CalendarError where error.kind == .notFound {
+                    // The event was deleted on the calendar's side: make a new one, or every
+                    // run from now on would fail on the missing event.
+                    eventID = try provider.putEvent(event, existingID: nil)
+                    report.exported += 1
+                }
+            } else {
+                eventID = try provider.putEvent(event, existingID: nil)
+                report.exported += 1
+            }
+            try store.transaction { try $0.calendars(of: artisan.id).recordExport(record.provider, booking: booking, eventID: eventID) }
+        }
+    }
+}

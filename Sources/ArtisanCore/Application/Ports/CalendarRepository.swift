@@ -1,0 +1,63 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// An artisan's calendar connections (one per provider), the busy blocks they import and the
+/// records of the events they export.
+public protocol CalendarRepository {
+    func all() throws -> [CalendarConnectionRecord]
+    /// Creates the provider's connection, or replaces it. Reconnecting to another account or
+    /// calendar forgets the old calendar's imported blocks and export records, so every active
+    /// booking is exported to the new calendar once.
+    func save(_ record: CalendarConnectionRecord) throws
+    @discardableResult func delete(_ provider: CalendarProviderID) throws -> Bool
+    func storeCredentials(_ connection: UUID, _ sealed: SealedCredentials) throws
+    /// Where incremental sync resumes: the provider's token and how far its fetches reach.
+    func storeSyncState(_ connection: UUID, token: String?, coveredUntil: Timestamp?) throws
+    func recordOutcome(_ connection: UUID, state: CalendarConnectionRecord.State, error: String?, syncedAt: Timestamp?) throws
+
+    func importedIDs(_ provider: CalendarProviderID) throws -> Set<String>
+    /// Deletes the provider's imported blocks with these ids (all of them with nil); returns how many.
+    @discardableResult func deleteImported(_ provider: CalendarProviderID, ids: [String]?) throws -> Int
+    func insertImported(_ provider: CalendarProviderID, _ events: [ExternalEvent]) throws
+    /// Deletes the provider's imported blocks that ended by `instant`; returns how many.
+    @discardableResult func pruneImported(_ provider: CalendarProviderID, endedBy instant: Timestamp) throws -> Int
+
+    /// Bookings to mirror: active ones not yet over that start before `until`, and cancelled
+    /// ones whose event still exists.
+    func exportCandidates(_ provider: CalendarProviderID, now: Timestamp, until: Timestamp) throws -> [ExportCandidate]
+    func exportedIDs(_ provider: CalendarProviderID) throws -> Set<String>
+    func recordExport(_ provider: CalendarProviderID, booking: Booking, eventID: String) throws
+    func deleteExport(_ provider: CalendarProviderID, booking: UUID) throws
+}
+
+/// A booking to mirror, with what was last exported of it.
+public struct ExportCandidate: Sendable {
+    public let booking: Booking
+    public let eventID: String?
+    public let exportedStart: Timestamp?
+    public let exportedEnd: Timestamp?
+    public var isExported: Bool { eventID != nil }
+
+    public init(booking: Booking, eventID: String?, exportedStart: Timestamp?, exportedEnd: Timestamp?) {
+        self.booking = booking
+        self.eventID = eventID
+        self.exportedStart = exportedStart
+        self.exportedEnd = exportedEnd
+    }
+}
+
+/// Credentials as stored: encrypted by the provider source, never in clear.
+public struct SealedCredentials: Sendable, Equatable {
+    public let accessToken: String
+    public let refreshToken: String?
+    public let expiresAt: Timestamp?
+
+    public init(accessToken: String, refreshToken: String?, expiresAt: Timestamp?) {
+        self.accessToken = accessToken
+        self.refreshToken = refreshToken
+        self.expiresAt = expiresAt
+    }
+}

@@ -1,0 +1,1 @@
+ALTER TABLE calendar_connections DROP COLUMN sync_covered_until;

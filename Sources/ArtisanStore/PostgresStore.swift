@@ -1,0 +1,51 @@
+import ArtisanCore
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// The application layer's store over one PostgreSQL connection: units of work as transactions
+/// (or single reads), and advisory locks held across them.
+public final class PostgresStore: TransactionRunner, ExclusiveLocks {
+    public let connection: PostgresConnection
+
+    public init(connection: PostgresConnection) { self.connection = connection }
+
+    public func transaction<T>(rollingBack: Bool, _ body: (any Repositories) throws -> T) throws -> T {
+        guard rollingBack else { return try connection.withTransaction { try body(PostgresRepositories(connection: connection)) } }
+        try connection.execute("BEGIN")
+        defer { _ = try? connection.execute("ROLLBACK") }
+        return try body(PostgresRepositories(connection: connection))
+    }
+
+    public func read<T>(_ body: (any Repositories) throws -> T) throws -> T {
+        try body(PostgresRepositories(connection: connection))
+    }
+
+    /// A session-level advisory lock keyed by the scope and the id: two ids never block each other.
+    public func withLock<T>(_ scope: String, id: UUID, wait: Bool, _ body: () throws -> T) throws -> T? {
+        let key = id.uuidString.lowercased()
+        if wait {
+            try connection.execute("SELECT pg_advisory_lock(hashtext(\(scope)), hashtext(\(key)))")
+        } else {
+            let locked: Bool = try connection.query("SELECT pg_try_advisory_lock(hashtext(\(scope)), hashtext(\(key))) AS locked")[0].decode("locked")
+            guard locked else { return nil }
+        }
+        defer { _ = try? connection.execute("SELECT pg_advisory_unlock(hashtext(\(scope)), hashtext(\(key)))") }
+        return try body()
+    }
+}
+
+/// The repositories of one unit of work, all on the store's connection.
+struct PostgresRepositories: Repositories {
+    let connection: PostgresConnection
+
+    var artisans: any ArtisanRepository { PostgresArtisanRepository(connection: connection) }
+    func services(of artisan: UUID) -> any ServiceRepository { PostgresServiceRepository(connection: connection, artisan: artisan) }
+    func week(of artisan: UUID) -> any WeekRepository { PostgresWeekRepository(connection: connection, artisan: artisan) }
+    func bookings(of artisan: UUID) -> any BookingRepository { PostgresBookingRepository(connection: connection, artisan: artisan) }
+    func calendars(of artisan: UUID) -> any CalendarRepository { PostgresCalendarRepository(connection: connection, artisan: artisan) }
+}
+
+extension ZoneRulesLoader: ZoneRulesSource {}
