@@ -6,18 +6,23 @@ import ArtisanStore
 /// these and print; the rules and transactions are the services'.
 struct ApplicationServices {
     let store: PostgresStore
-    let context: Context
+    let context: ServiceContext
 
-    var zones: ZoneRulesLoader { ZoneRulesLoader(timeZones: context.timeZones) }
-
-    var bookings: BookingService {
-        BookingService(store: store, zones: zones, clock: context.clock, artisanEmail: context.options.artisan)
+    init(store: PostgresStore, context: Context) {
+        self.store = store
+        self.context = ServiceContext(store: store, zones: ZoneRulesLoader(timeZones: context.timeZones), clock: context.clock,
+                                      artisanEmail: context.options.artisan)
     }
 
-    var catalogue: CatalogueService { CatalogueService(store: store, artisanEmail: context.options.artisan) }
+    var bookings: BookingService { BookingService(context) }
+    var catalogue: CatalogueService { CatalogueService(context) }
+    var services: ServiceCatalogue { ServiceCatalogue(context) }
+    var week: WeekService { WeekService(context) }
+    var calendars: CalendarConnections { CalendarConnections(context) }
+    var profile: ArtisanProfile { ArtisanProfile(context) }
 
     func calendarSync(providers: any CalendarProviderSource) -> CalendarSyncService {
-        CalendarSyncService(store: store, locks: store, providers: providers, zones: zones, clock: context.clock, artisanEmail: context.options.artisan)
+        CalendarSyncService(context, locks: store, providers: providers)
     }
 }
 

@@ -1,5 +1,4 @@
 import ArtisanCore
-import ArtisanStore
 
 /// `artisan init | show | set`: who the artisan is and the rules of their diary.
 enum ArtisanCommands {
@@ -38,15 +37,10 @@ enum ArtisanCommands {
                 PromptField(flag: "name", label: "Name") { _ = try Validate.name($0) },
                 PromptField(flag: "email", label: "E-mail") { _ = try Validate.email($0) },
             ])
-            var artisan = Artisan(displayName: try Validate.name(values["name"]!), email: try Validate.email(values["email"]!))
-            try apply(invocation, to: &artisan, context: context)
-            try context.transaction { connection in
-                let repository = PostgresArtisanRepository(connection: connection)
-                if try repository.find(email: artisan.email) != nil {
-                    throw ArtisanError.invalid(field: "--email", "\(artisan.email) is already an artisan's e-mail")
-                }
-                try repository.insert(artisan)
-            }
+            var fields = fieldFlags(invocation)
+            fields.name = values["name"]
+            fields.email = values["email"]
+            let artisan = try context.withServices { try $0.profile.create(fields) }
             try print(artisan, context: context)
         }
     )
@@ -56,14 +50,14 @@ enum ArtisanCommands {
         flags: [Flag("all", help: "List every artisan of the database")],
         run: { invocation, context in
             if invocation.isSet("all") {
-                let artisans = try context.transaction { try PostgresArtisanRepository(connection: $0).all() }
+                let artisans = try context.withServices { try $0.profile.all() }
                 try OutputWriter(context: context).list(artisans.map(Record.init), columns: [
                     Column("email", "EMAIL") { $0.email }, Column("displayName", "NAME") { $0.displayName },
                     Column("timezone", "TIME ZONE") { $0.timezone }, Column("plan", "PLAN") { $0.plan },
                 ], empty: "No artisan yet: create one with 'artisanctl artisan init'.")
                 return
             }
-            let artisan = try context.transaction { try context.currentArtisan($0) }
+            let artisan = try context.withServices { try $0.profile.current() }
             try print(artisan, context: context)
         }
     )
@@ -76,52 +70,19 @@ enum ArtisanCommands {
         ] + settingFlags,
         examples: ["artisan set --slot-minutes 15 --min-notice-minutes 60"],
         run: { invocation, context in
-            let artisan = try context.transaction(forArtisan: { connection, current in
-                var artisan = current
-                if let name = invocation.value("name") { artisan.displayName = try Validate.name(name) }
-                if let email = invocation.value("email") {
-                    artisan.email = try Validate.email(email)
-                    if let other = try PostgresArtisanRepository(connection: connection).find(email: artisan.email), other.id != artisan.id {
-                        throw ArtisanError.invalid(field: "--email", "\(artisan.email) is already an artisan's e-mail")
-                    }
-                }
-                try apply(invocation, to: &artisan, context: context)
-                if artisan.settings.slotMinutes != current.settings.slotMinutes {
-                    let misfits = try PostgresServiceRepository(connection: connection, artisan: artisan.id).list(includeArchived: false)
-                        .filter { $0.durationMinutes % artisan.settings.slotMinutes != 0 }
-                    if let service = misfits.first {
-                        throw ArtisanError.invalid(
-                            field: "--slot-minutes",
-                            "\(artisan.settings.slotMinutes) does not divide the \(service.durationMinutes)-minute service '\(service.name)'",
-                            hint: "change or archive that service first")
-                    }
-                }
-                if artisan != current { try PostgresArtisanRepository(connection: connection).update(artisan) }
-                return artisan
-            })
+            var fields = fieldFlags(invocation)
+            fields.name = invocation.value("name")
+            fields.email = invocation.value("email")
+            let artisan = try context.withServices { try $0.profile.update(fields) }
             try print(artisan, context: context)
         }
     )
 
-    /// The optional flags shared by init and set.
-    static func apply(_ invocation: Invocation, to artisan: inout Artisan, context: Context) throws {
-        if let phone = invocation.value("phone") {
-            artisan.phone = phone.isEmpty ? nil : try Validate.internationalPhone(phone)
-        }
-        if let zone = invocation.value("timezone") {
-            artisan.timezone = try Validate.timezone(zone, known: context.timeZones.contains)
-        }
-        if let plan = invocation.value("plan") { artisan.plan = try Validate.plan(plan) }
-        if let slot = invocation.value("slot-minutes") { artisan.settings.slotMinutes = try Validate.slotMinutes(slot) }
-        if let notice = invocation.value("min-notice-minutes") {
-            artisan.settings.minimumNoticeMinutes = try Validate.integer(notice, field: "--min-notice-minutes", in: 0...43_200, unit: "minutes")
-        }
-        if let horizon = invocation.value("horizon-days") {
-            artisan.settings.horizonDays = try Validate.integer(horizon, field: "--horizon-days", in: 1...730, unit: "days")
-        }
-        if let hours = invocation.value("cancellation-hours") {
-            artisan.settings.cancellationDeadlineHours = try Validate.integer(hours, field: "--cancellation-hours", in: 0...720, unit: "hours")
-        }
+    /// The optional flags shared by init and set, as typed.
+    static func fieldFlags(_ invocation: Invocation) -> ArtisanProfile.Fields {
+        ArtisanProfile.Fields(phone: invocation.value("phone"), timezone: invocation.value("timezone"), plan: invocation.value("plan"),
+                              slotMinutes: invocation.value("slot-minutes"), minimumNoticeMinutes: invocation.value("min-notice-minutes"),
+                              horizonDays: invocation.value("horizon-days"), cancellationHours: invocation.value("cancellation-hours"))
     }
 
     struct Record: Encodable {

@@ -61,9 +61,7 @@ enum CalendarCommands {
             let record = CalendarConnectionRecord(provider: .apple, account: username, calendarID: calendar.url, calendarName: calendar.name,
                                                   serverURL: calendar.url, accessTokenEncrypted: try box.seal(password),
                                                   refreshTokenEncrypted: nil, tokenExpiresAt: nil)
-            try context.transaction(forArtisan: { connection, artisan in
-                try PostgresCalendarRepository(connection: connection, artisan: artisan.id).save(record)
-            })
+            try context.withServices { try $0.calendars.connect(record) }
             context.note("Connected the Apple/CalDAV calendar '\(calendar.name)' of \(username). Run 'artisanctl sync calendars' to sync it.")
         }
     )
@@ -80,9 +78,7 @@ enum CalendarCommands {
     static let list = Command(
         "list", abstract: "The connected calendars: provider, account, calendar, last sync, state",
         run: { _, context in
-            let records = try context.transaction(forArtisan: { connection, artisan in
-                try PostgresCalendarRepository(connection: connection, artisan: artisan.id).all()
-            })
+            let records = try context.withServices { try $0.calendars.list() }
             try OutputWriter(context: context).list(records.map {
                 Record(provider: $0.provider.rawValue, account: $0.account, calendar: $0.calendarName ?? $0.calendarID,
                        lastSyncAt: $0.lastSyncAt?.iso8601(), state: $0.state.rawValue, lastError: $0.lastError)
@@ -101,14 +97,11 @@ enum CalendarCommands {
         arguments: [Argument("provider", help: "google, outlook or apple", choices: CalendarProviderID.allCases.map(\.rawValue))],
         run: { invocation, context in
             let provider = CalendarProviderID(rawValue: invocation.argument("provider")!)!
-            try context.transaction(forArtisan: { connection, artisan in
-                let repository = PostgresCalendarRepository(connection: connection, artisan: artisan.id)
-                guard try repository.all().contains(where: { $0.provider == provider }) else {
-                    throw ArtisanError.notFound("no \(provider.rawValue) calendar is connected")
+            try context.withServices {
+                try $0.calendars.disconnect(provider) {
+                    try context.confirm("disconnect the \(provider.rawValue) calendar and drop the busy time imported from it")
                 }
-                try context.confirm("disconnect the \(provider.rawValue) calendar and drop the busy time imported from it")
-                try repository.delete(provider)
-            })
+            }
             context.note("Disconnected \(provider.rawValue).")
         }
     )
@@ -122,18 +115,12 @@ enum CalendarCommands {
         ],
         examples: ["calendars feed > /var/www/artisan.ics"],
         run: { invocation, context in
-            let (artisan, zone, bookings) = try context.transaction(forArtisan: { connection, artisan in
-                let zone = try ZoneRulesLoader(timeZones: context.timeZones).rules(for: artisan.timezone)
-                let today = zone.localDate(at: context.clock.now())
-                let from = try invocation.value("from").map { try Validate.date($0, field: "--from") } ?? today
-                let to = try invocation.value("to").map { try Validate.date($0, field: "--to") } ?? today.adding(days: artisan.settings.horizonDays)
-                guard to >= from else { throw ArtisanError.invalid(field: "--to", "must be on or after --from (\(from))") }
-                var bookings: [Booking] = []
-                try PostgresBookingRepository(connection: connection, artisan: artisan.id).stream(
-                    .init(from: zone.firstInstant(on: from, minuteOfDay: 0), to: zone.firstInstant(on: to.adding(days: 1), minuteOfDay: 0))
-                ) { if $0.status.isActive { bookings.append($0) } }
-                return (artisan, zone, bookings)
-            })
+            let from = try invocation.value("from").map { try Validate.date($0, field: "--from") }
+            let to = try invocation.value("to").map { try Validate.date($0, field: "--to") }
+            let (artisan, zone, bookings) = try context.withServices { services in
+                let feed = try services.calendars.feed(from: from, to: to)
+                return (feed.artisan, feed.zone, feed.bookings)
+            }
             let events = bookings.map { BookingEvent.forBooking($0, artisanTimeZone: artisan.timezone) }
             context.stdout.write(ICalendar.calendar(events, zone: zone, stamp: context.clock.now(), name: artisan.displayName))
         }

@@ -112,9 +112,7 @@ enum CalendarConnectOAuth {
             provider: provider, account: account, calendarID: calendarID, calendarName: calendarName, serverURL: nil,
             accessTokenEncrypted: try box.seal(credentials.accessToken), refreshTokenEncrypted: try credentials.refreshToken.map(box.seal),
             tokenExpiresAt: credentials.expiresAt)
-        try context.transaction(forArtisan: { connection, artisan in
-            try PostgresCalendarRepository(connection: connection, artisan: artisan.id).save(record)
-        })
+        try context.withServices { try $0.calendars.connect(record) }
         context.note("Connected the \(provider.rawValue) calendar '\(calendarName)'\(account.map { " of \($0)" } ?? ""). Run 'artisanctl sync calendars' to sync it.")
     }
 }

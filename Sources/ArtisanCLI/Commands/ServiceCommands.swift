@@ -26,9 +26,7 @@ enum ServiceCommands {
         "list", abstract: "List the active services (--all: archived too)",
         flags: [Flag("all", help: "Include archived services")],
         run: { invocation, context in
-            let services = try context.transaction(forArtisan: { connection, artisan in
-                try PostgresServiceRepository(connection: connection, artisan: artisan.id).list(includeArchived: invocation.isSet("all"))
-            })
+            let services = try context.withServices { try $0.services.list(includeArchived: invocation.isSet("all")) }
             try OutputWriter(context: context).list(services.map(Record.init), columns: [
                 Column("name", "NAME") { $0.name },
                 Column("durationMinutes", "DURATION") { "\($0.durationMinutes) min" },
@@ -44,9 +42,7 @@ enum ServiceCommands {
     static let show = Command(
         "show", abstract: "Show one service", arguments: [reference],
         run: { invocation, context in
-            let service = try context.transaction(forArtisan: { connection, artisan in
-                try find(invocation.argument("service")!, PostgresServiceRepository(connection: connection, artisan: artisan.id))
-            })
+            let service = try context.withServices { try $0.services.find(invocation.argument("service")!) }
             try print(service, context: context)
         }
     )
@@ -62,25 +58,19 @@ enum ServiceCommands {
         examples: ["services create --name 'Coupe femme' --duration 60 --price 45,50 --deposit-rate 30%"],
         run: { invocation, context in
             // The granularity is needed to check a duration typed at the prompt.
-            let artisan = try context.transaction { try context.currentArtisan($0) }
-            let granularity = artisan.settings.slotMinutes
+            let granularity = try context.withServices { try $0.services.slotMinutes() }
             let values = try context.requiredValues(invocation, [
                 PromptField(flag: "name", label: "Name") { _ = try Validate.name($0) },
                 PromptField(flag: "duration", label: "Duration (minutes)") { _ = try Validate.duration($0, granularity: granularity) },
                 PromptField(flag: "price", label: "Price (EUR)") { _ = try Validate.money($0) },
                 PromptField(flag: "deposit-rate", label: "Deposit rate (0.30 or 30%)") { _ = try Validate.depositRate($0) },
             ])
-            let service = try context.transaction(forArtisan: { connection, artisan in
-                var service = Service(
-                    name: try Validate.name(values["name"]!),
-                    durationMinutes: try Validate.duration(values["duration"]!, granularity: artisan.settings.slotMinutes),
-                    price: try Validate.money(values["price"]!), depositRate: try Validate.depositRate(values["deposit-rate"]!))
-                try applyDetails(invocation, to: &service)
-                let repository = PostgresServiceRepository(connection: connection, artisan: artisan.id)
-                try checkNameFree(service, repository)
-                try repository.insert(service)
-                return service
-            })
+            var fields = details(invocation)
+            fields.name = values["name"]
+            fields.duration = values["duration"]
+            fields.price = values["price"]
+            fields.depositRate = values["deposit-rate"]
+            let service = try context.withServices { try $0.services.create(fields) }
             try print(service, context: context)
         }
     )
@@ -95,20 +85,12 @@ enum ServiceCommands {
         ] + detailFlags,
         examples: ["services update 'Coupe femme' --price 48 --buffer-after 15"],
         run: { invocation, context in
-            let service = try context.transaction(forArtisan: { connection, artisan in
-                let repository = PostgresServiceRepository(connection: connection, artisan: artisan.id)
-                var service = try find(invocation.argument("service")!, repository)
-                if let name = invocation.value("name") { service.name = try Validate.name(name) }
-                if let duration = invocation.value("duration") {
-                    service.durationMinutes = try Validate.duration(duration, granularity: artisan.settings.slotMinutes)
-                }
-                if let price = invocation.value("price") { service.price = try Validate.money(price) }
-                if let rate = invocation.value("deposit-rate") { service.depositRate = try Validate.depositRate(rate) }
-                try applyDetails(invocation, to: &service)
-                if service.isActive { try checkNameFree(service, repository) }
-                try repository.update(service)
-                return service
-            })
+            var fields = details(invocation)
+            fields.name = invocation.value("name")
+            fields.duration = invocation.value("duration")
+            fields.price = invocation.value("price")
+            fields.depositRate = invocation.value("deposit-rate")
+            let service = try context.withServices { try $0.services.update(invocation.argument("service")!, fields) }
             try print(service, context: context)
         }
     )
@@ -127,62 +109,23 @@ enum ServiceCommands {
         "delete", abstract: "Delete a service that no booking refers to (asks first; --yes without a terminal)",
         arguments: [reference],
         run: { invocation, context in
-            let name = try context.transaction(forArtisan: { connection, artisan in
-                let repository = PostgresServiceRepository(connection: connection, artisan: artisan.id)
-                let service = try find(invocation.argument("service")!, repository)
-                let bookings = try repository.bookingCount(service.id)
-                guard bookings == 0 else {
-                    throw ArtisanError(.invalid, code: "SERVICE_IN_USE",
-                                       "service '\(service.name)' has \(bookings) booking\(bookings == 1 ? "" : "s") and cannot be deleted",
-                                       hint: "archive it instead: artisanctl services archive '\(service.name)'")
-                }
-                try context.confirm("delete the service '\(service.name)'")
-                try repository.delete(service.id)
-                return service.name
-            })
-            context.note("Deleted the service '\(name)'.")
+            let service = try context.withServices {
+                try $0.services.delete(invocation.argument("service")!) { try context.confirm("delete the service '\($0.name)'") }
+            }
+            context.note("Deleted the service '\(service.name)'.")
         }
     )
 
     // MARK: - Helpers
 
-    static func find(_ reference: String, _ repository: PostgresServiceRepository) throws -> Service {
-        guard let service = try repository.find(reference) else {
-            throw ArtisanError.notFound(code: "SERVICE_NOT_FOUND", "no service '\(reference)'", hint: "see them with 'artisanctl services list --all'")
-        }
-        return service
-    }
-
-    static func checkNameFree(_ service: Service, _ repository: PostgresServiceRepository) throws {
-        if try repository.activeService(named: service.name, excluding: service.id) != nil {
-            throw ArtisanError.invalid(field: "--name", "an active service is already called '\(service.name)'")
-        }
-    }
-
-    static func applyDetails(_ invocation: Invocation, to service: inout Service) throws {
-        if let description = invocation.value("description") {
-            service.description = try Validate.text(description, field: "--description", maximum: 2000)
-        }
-        if let before = invocation.value("buffer-before") { service.bufferBeforeMinutes = try Validate.buffer(before, field: "--buffer-before") }
-        if let after = invocation.value("buffer-after") { service.bufferAfterMinutes = try Validate.buffer(after, field: "--buffer-after") }
+    /// The optional detail flags, as typed.
+    static func details(_ invocation: Invocation) -> ServiceCatalogue.Fields {
+        ServiceCatalogue.Fields(description: invocation.value("description"), bufferBefore: invocation.value("buffer-before"),
+                                bufferAfter: invocation.value("buffer-after"))
     }
 
     static func setActive(_ active: Bool, _ invocation: Invocation, _ context: Context) throws {
-        let service = try context.transaction(forArtisan: { connection, artisan in
-            let repository = PostgresServiceRepository(connection: connection, artisan: artisan.id)
-            let reference = invocation.argument("service")!
-            var service = try find(reference, repository)
-            // By name, an active service wins; restoring means the archived one of that name.
-            if active, service.isActive, let archived = try repository.list(includeArchived: true)
-                .first(where: { !$0.isActive && $0.name.lowercased() == reference.lowercased() }) {
-                service = archived
-            }
-            guard service.isActive != active else { return service }
-            service.isActive = active
-            if active { try checkNameFree(service, repository) }
-            try repository.update(service)
-            return service
-        })
+        let service = try context.withServices { try $0.services.setActive(invocation.argument("service")!, active) }
         context.note("Service '\(service.name)' is \(active ? "active" : "archived").")
     }
 

@@ -1,5 +1,4 @@
 import ArtisanCore
-import ArtisanStore
 
 /// `timeoff list | add | remove`: holidays and closures, subtracted from availability.
 enum TimeOffCommands {
@@ -41,11 +40,7 @@ enum TimeOffCommands {
         "list", abstract: "List time off from today on (--all: past too)",
         flags: [Flag("all", help: "Include past time off")],
         run: { invocation, context in
-            let entries = try context.transaction(forArtisan: { connection, artisan in
-                let today = try ZoneRulesLoader(timeZones: context.timeZones).today(in: artisan.timezone, at: context.clock.now())
-                return try PostgresWeekRepository(connection: connection, artisan: artisan.id)
-                    .timeOff(endingOnOrAfter: invocation.isSet("all") ? nil : today)
-            })
+            let entries = try context.withServices { try $0.week.timeOff(all: invocation.isSet("all")) }
             try OutputWriter(context: context).list(entries.map(Record.init), columns: columns,
                                                     empty: "No time off planned: add some with 'artisanctl timeoff add DATE'.")
         }
@@ -63,24 +58,12 @@ enum TimeOffCommands {
         examples: ["timeoff add 2026-12-24 --to 2027-01-02 --reason 'Congés de Noël'", "timeoff add 2026-12-07 --from-time 14:00 --to-time 18:00"],
         run: { invocation, context in
             let start = try Validate.date(invocation.argument("date")!, field: "DATE")
-            let end = try invocation.value("to").map { try Validate.date($0, field: "--to") } ?? start
-            guard end >= start else { throw ArtisanError.invalid(field: "--to", "must be on or after \(start) (got \(end))") }
+            let end = try invocation.value("to").map { try Validate.date($0, field: "--to") }
             let fromTime = try invocation.value("from-time").map { try Validate.timeOfDay($0, field: "--from-time") }
             let toTime = try invocation.value("to-time").map { try Validate.timeOfDay($0, field: "--to-time") }
-            guard (fromTime == nil) == (toTime == nil) else {
-                throw ArtisanError.invalid(field: fromTime == nil ? "--from-time" : "--to-time", "is needed with \(fromTime == nil ? "--to-time" : "--from-time")")
-            }
-            if let fromTime, let toTime {
-                guard fromTime.minutes < 1440 else { throw ArtisanError.invalid(field: "--from-time", "must be before 24:00") }
-                guard start < end || fromTime < toTime else {
-                    throw ArtisanError.invalid(field: "--to-time", "must be after --from-time on a single day")
-                }
-            }
             let reason = try invocation.value("reason").flatMap { try Validate.text($0, field: "--reason", maximum: 500) }
-            let entry = TimeOff(startDate: start, endDate: end, startTime: fromTime, endTime: toTime, reason: reason)
-            try context.transaction(forArtisan: { connection, artisan in
-                try PostgresWeekRepository(connection: connection, artisan: artisan.id).addTimeOff(entry)
-            })
+            let entry = try TimeOff.validated(start: start, end: end, from: fromTime, to: toTime, reason: reason)
+            try context.withServices { try $0.week.addTimeOff(entry) }
             try OutputWriter(context: context).list([Record(entry)], columns: columns)
         }
     )
@@ -89,12 +72,7 @@ enum TimeOffCommands {
         "remove", abstract: "Remove time off by id (or a unique id prefix)",
         arguments: [Argument("id", help: "The entry's id, or a unique prefix of it (see 'timeoff list --all')")],
         run: { invocation, context in
-            let removed = try context.transaction(forArtisan: { connection, artisan in
-                let week = PostgresWeekRepository(connection: connection, artisan: artisan.id)
-                let entry = try resolve(invocation.argument("id")!, among: try week.timeOff(endingOnOrAfter: nil), id: \.id, what: "time off")
-                try week.removeTimeOff(entry.id)
-                return entry
-            })
+            let removed = try context.withServices { try $0.week.removeTimeOff(invocation.argument("id")!) }
             context.note("Removed the time off \(removed.span).")
         }
     )

@@ -1,5 +1,4 @@
 import ArtisanCore
-import ArtisanStore
 
 /// `hours list | set | clear` and `breaks list | add | remove`: the artisan's week.
 enum WeekCommands {
@@ -29,10 +28,7 @@ enum WeekCommands {
     static let hoursList = Command(
         "list", abstract: "The week as a table, Monday first, with each day's breaks",
         run: { _, context in
-            let (opening, breaks) = try context.transaction(forArtisan: { connection, artisan in
-                let week = PostgresWeekRepository(connection: connection, artisan: artisan.id)
-                return (try week.openingRules(), try week.breakRules())
-            })
+            let (opening, breaks) = try context.withServices { try $0.week.week() }
             let records = Weekday.mondayFirst.map { day in
                 let rule = opening.first { $0.day == day }
                 return DayRecord(day: day.description, dayOfWeek: day.number, open: rule != nil, start: rule?.hours.start.description,
@@ -52,10 +48,7 @@ enum WeekCommands {
         run: { invocation, context in
             let days = try Validate.weekdays(invocation.argument("days")!)
             let hours = try Validate.timeRange(invocation.argument("range")!)
-            try context.transaction(forArtisan: { connection, artisan in
-                let week = PostgresWeekRepository(connection: connection, artisan: artisan.id)
-                for day in days { try week.setOpening(day, hours) }
-            })
+            try context.withServices { try $0.week.setHours(days, hours) }
             context.note("Open \(days.map(\.description).joined(separator: ", ")) \(hours).")
         }
     )
@@ -65,10 +58,7 @@ enum WeekCommands {
         examples: ["hours clear sun"],
         run: { invocation, context in
             let days = try Validate.weekdays(invocation.argument("days")!)
-            try context.transaction(forArtisan: { connection, artisan in
-                let week = PostgresWeekRepository(connection: connection, artisan: artisan.id)
-                for day in days { try week.clearOpening(day) }
-            })
+            try context.withServices { try $0.week.clearHours(days) }
             context.note("Closed \(days.map(\.description).joined(separator: ", ")).")
         }
     )
@@ -98,9 +88,7 @@ enum WeekCommands {
     static let breaksList = Command(
         "list", abstract: "List the breaks, Monday first",
         run: { _, context in
-            let breaks = try context.transaction(forArtisan: { connection, artisan in
-                try PostgresWeekRepository(connection: connection, artisan: artisan.id).breakRules()
-            })
+            let breaks = try context.withServices { try $0.week.week().breaks }
             try OutputWriter(context: context).list(breaks.map(BreakRecord.init), columns: breakColumns,
                                                     empty: "No break: add one with 'artisanctl breaks add tue 12:00-13:00'.")
         }
@@ -112,16 +100,7 @@ enum WeekCommands {
         run: { invocation, context in
             let days = try Validate.weekdays(invocation.argument("days")!)
             let hours = try Validate.timeRange(invocation.argument("range")!)
-            let added = try context.transaction(forArtisan: { connection, artisan in
-                let week = PostgresWeekRepository(connection: connection, artisan: artisan.id)
-                let existing = try week.breakRules()
-                return try days.compactMap { day -> BreakRule? in
-                    if existing.contains(where: { $0.day == day && $0.hours == hours }) { return nil }
-                    let rule = BreakRule(day: day, hours: hours)
-                    try week.addBreak(rule)
-                    return rule
-                }
-            })
+            let added = try context.withServices { try $0.week.addBreaks(days, hours) }
             try OutputWriter(context: context).list(added.map(BreakRecord.init), columns: breakColumns,
                                                     empty: "Those breaks already exist: nothing added.")
         }
@@ -131,12 +110,7 @@ enum WeekCommands {
         "remove", abstract: "Remove a break by id (or a unique id prefix)",
         arguments: [Argument("id", help: "The break's id, or a unique prefix of it (see 'breaks list')")],
         run: { invocation, context in
-            let removed = try context.transaction(forArtisan: { connection, artisan in
-                let week = PostgresWeekRepository(connection: connection, artisan: artisan.id)
-                let rule = try resolve(invocation.argument("id")!, among: try week.breakRules(), id: \.id, what: "break")
-                try week.removeBreak(rule.id)
-                return rule
-            })
+            let removed = try context.withServices { try $0.week.removeBreak(invocation.argument("id")!) }
             context.note("Removed the break \(removed.day) \(removed.hours).")
         }
     )

@@ -10,18 +10,9 @@ import Foundation
 /// store's own refusal of an overlap (PostgreSQL's exclusion constraint) is the last, and both
 /// come back as the same SLOT_UNAVAILABLE.
 public struct BookingService {
-    let store: any TransactionRunner
-    let zones: any ZoneRulesSource
-    let clock: Clock
-    let artisanEmail: String?
+    let context: ServiceContext
 
-    /// - Parameter artisanEmail: the artisan acted for; nil for the only one.
-    public init(store: any TransactionRunner, zones: any ZoneRulesSource, clock: Clock, artisanEmail: String?) {
-        self.store = store
-        self.zones = zones
-        self.clock = clock
-        self.artisanEmail = artisanEmail
-    }
+    public init(_ context: ServiceContext) { self.context = context }
 
     public static let slotUnavailable = ArtisanError(.invalid, code: "SLOT_UNAVAILABLE", "this slot is already booked or unavailable",
                                                      hint: "see the free slots with 'artisanctl availability --service SERVICE --date DATE'")
@@ -53,8 +44,8 @@ public struct BookingService {
 
     /// The free slots of a service from `from` (default: today in the artisan's zone) for `days` days.
     public func availability(service reference: String, from: LocalDate?, days: Int) throws -> (slots: [AvailabilityEngine.Slot], zone: ZoneRules) {
-        try store.transaction { repositories in
-            let scope = try Scope(repositories, artisanEmail, zones, clock.now())
+        try context.store.transaction { repositories in
+            let scope = try Scope(repositories, context)
             let service = try scope.service(reference)
             try service.requireBookable()
             return (try scope.slots(for: service, from: from ?? scope.today, days: days), scope.zone)
@@ -62,8 +53,8 @@ public struct BookingService {
     }
 
     public func book(_ request: Request) throws -> Placed {
-        try store.transaction { repositories in
-            let scope = try Scope(repositories, artisanEmail, zones, clock.now())
+        try context.store.transaction { repositories in
+            let scope = try Scope(repositories, context)
             let service = try scope.service(request.service)
             try service.requireBookable()
             let start = try scope.freeSlot(for: service, date: request.date, minute: request.time.minutes)
@@ -86,15 +77,15 @@ public struct BookingService {
 
     /// By public code; with `email`, both must match (a mismatch is "not found", as in the public lookup).
     public func find(code: String, email: String?) throws -> Placed {
-        try store.transaction { repositories in
-            let scope = try Scope(repositories, artisanEmail, zones, clock.now())
+        try context.store.transaction { repositories in
+            let scope = try Scope(repositories, context)
             return Placed(booking: try scope.booking(code, email: email), zone: scope.zone)
         }
     }
 
     public func cancel(code: String, reason: String?, force: Bool) throws -> Placed {
-        try store.transaction { repositories in
-            let scope = try Scope(repositories, artisanEmail, zones, clock.now())
+        try context.store.transaction { repositories in
+            let scope = try Scope(repositories, context)
             var booking = try scope.booking(code, forUpdate: true)
             try booking.checkChangeAllowed("cancelled", now: scope.now, deadlineHours: scope.artisan.settings.cancellationDeadlineHours, force: force)
             booking.status = .cancelled
@@ -109,8 +100,8 @@ public struct BookingService {
     /// Moves a booking to another free slot. It keeps the terms it was sold with: its own
     /// duration and buffers, not today's service.
     public func reschedule(code: String, date: LocalDate, time: TimeOfDay, force: Bool) throws -> Placed {
-        try store.transaction { repositories in
-            let scope = try Scope(repositories, artisanEmail, zones, clock.now())
+        try context.store.transaction { repositories in
+            let scope = try Scope(repositories, context)
             var booking = try scope.booking(code, forUpdate: true)
             try booking.checkChangeAllowed("rescheduled", now: scope.now, deadlineHours: scope.artisan.settings.cancellationDeadlineHours, force: force)
             guard var terms = try scope.services.find(booking.serviceID.uuidString) else {
@@ -159,8 +150,8 @@ public struct BookingService {
     /// Streams the listed bookings, chronologically, each with the zone it is shown in.
     /// A read: one query, no transaction.
     public func list(_ listing: Listing, each: (Booking, ZoneRules) throws -> Void) throws {
-        try store.read { repositories in
-            let scope = try Scope(repositories, artisanEmail, zones, clock.now())
+        try context.store.read { repositories in
+            let scope = try Scope(repositories, context)
             var filter = BookingFilter(status: listing.status, customer: listing.customer)
             if !listing.all {
                 let from = listing.from ?? scope.today
@@ -184,10 +175,10 @@ struct Scope {
     let week: any WeekRepository
     let bookings: any BookingRepository
 
-    init(_ repositories: any Repositories, _ artisanEmail: String?, _ zones: any ZoneRulesSource, _ now: Timestamp) throws {
-        artisan = try ArtisanSelection.resolve(artisanEmail, in: repositories.artisans)
-        zone = try zones.rules(for: artisan.timezone)
-        self.now = now
+    init(_ repositories: any Repositories, _ context: ServiceContext) throws {
+        artisan = try context.artisan(in: repositories)
+        zone = try context.zones.rules(for: artisan.timezone)
+        now = context.clock.now()
         services = repositories.services(of: artisan.id)
         week = repositories.week(of: artisan.id)
         bookings = repositories.bookings(of: artisan.id)
@@ -195,12 +186,7 @@ struct Scope {
 
     var today: LocalDate { zone.localDate(at: now) }
 
-    func service(_ reference: String) throws -> Service {
-        guard let service = try services.find(reference) else {
-            throw ArtisanError.notFound(code: "SERVICE_NOT_FOUND", "no service '\(reference)'", hint: "see them with 'artisanctl services list --all'")
-        }
-        return service
-    }
+    func service(_ reference: String) throws -> Service { try services.require(reference) }
 
     func booking(_ code: String, email: String? = nil, forUpdate: Bool = false) throws -> Booking {
         let notFound = ArtisanError.notFound(code: "BOOKING_NOT_FOUND", "no booking matches \(code)\(email == nil ? "" : " and that e-mail")")

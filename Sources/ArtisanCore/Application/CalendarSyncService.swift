@@ -12,21 +12,14 @@
 public struct CalendarSyncService {
     public static let slackDays = 7
 
-    let store: any TransactionRunner
+    let context: ServiceContext
     let locks: any ExclusiveLocks
     let providers: any CalendarProviderSource
-    let zones: any ZoneRulesSource
-    let clock: Clock
-    let artisanEmail: String?
 
-    public init(store: any TransactionRunner, locks: any ExclusiveLocks, providers: any CalendarProviderSource, zones: any ZoneRulesSource,
-                clock: Clock, artisanEmail: String?) {
-        self.store = store
+    public init(_ context: ServiceContext, locks: any ExclusiveLocks, providers: any CalendarProviderSource) {
+        self.context = context
         self.locks = locks
         self.providers = providers
-        self.zones = zones
-        self.clock = clock
-        self.artisanEmail = artisanEmail
     }
 
     public static let lockScope = "calendar-sync"
@@ -35,13 +28,13 @@ public struct CalendarSyncService {
     /// the booking horizon). One run per artisan at a time: a second one waits with `wait`,
     /// else is refused at once (SYNC_RUNNING, temporary).
     public func sync(provider wanted: CalendarProviderID? = nil, days: Int? = nil, wait: Bool = false) throws -> [CalendarSyncReport] {
-        let artisan = try store.read { try ArtisanSelection.resolve(artisanEmail, in: $0.artisans) }
-        let zone = try zones.rules(for: artisan.timezone)
+        let artisan = try context.store.read { try context.artisan(in: $0) }
+        let zone = try context.zones.rules(for: artisan.timezone)
         let reports = try locks.withLock(Self.lockScope, id: artisan.id, wait: wait) {
-            let records = try store.read { try $0.calendars(of: artisan.id).all() }.filter { wanted == nil || $0.provider == wanted }
+            let records = try context.store.read { try $0.calendars(of: artisan.id).all() }.filter { wanted == nil || $0.provider == wanted }
             return records.map { record in
-                CalendarRun(record: record, artisan: artisan, zone: zone, now: clock.now(), days: days ?? artisan.settings.horizonDays,
-                            store: store, providers: providers).run()
+                CalendarRun(record: record, artisan: artisan, zone: zone, now: context.clock.now(), days: days ?? artisan.settings.horizonDays,
+                            store: context.store, providers: providers).run()
             }
         }
         guard let reports else {

@@ -7,24 +7,18 @@ import Foundation
 /// The catalogue as code: export it whole, or make the store match a desired catalogue in one
 /// transaction (`catalog export | apply`).
 public struct CatalogueService {
-    let store: any TransactionRunner
-    let artisanEmail: String?
+    let context: ServiceContext
 
-    public init(store: any TransactionRunner, artisanEmail: String?) {
-        self.store = store
-        self.artisanEmail = artisanEmail
-    }
+    public init(_ context: ServiceContext) { self.context = context }
 
     public func export() throws -> Catalogue {
-        try store.transaction { repositories in
-            try Self.load(ArtisanSelection.resolve(artisanEmail, in: repositories.artisans), repositories)
-        }
+        try context.store.transaction { repositories in try Self.load(context.artisan(in: repositories), repositories) }
     }
 
     /// Plans and carries out the changes; with `dryRun` they are carried out too (so the store's
     /// own rules are checked) and then rolled back. The artisan is the one the catalogue names.
     public func apply(_ desired: Catalogue, dryRun: Bool) throws -> CataloguePlan {
-        try store.transaction(rollingBack: dryRun) { repositories in
+        try context.store.transaction(rollingBack: dryRun) { repositories in
             let existing = try repositories.artisans.find(email: desired.artisan.email)
             let plan = CataloguePlan(current: try existing.map { try Self.load($0, repositories) }, desired: desired)
             try Self.perform(plan, artisan: existing?.id, repositories)

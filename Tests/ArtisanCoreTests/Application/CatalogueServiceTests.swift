@@ -6,7 +6,7 @@ struct CatalogueServiceTests {
     @Test("apply makes the store match; again changes nothing; a dry run plans the same and leaves the store as it was")
     func applyIsIdempotent() throws {
         let fixture = ServiceFixture()
-        let catalogue = CatalogueService(store: fixture.store, artisanEmail: nil)
+        let catalogue = CatalogueService(fixture.context())
         var desired = try catalogue.export()
         desired.services.append(Service(name: "Barbe", durationMinutes: 30, price: Money(cents: 1500), depositRate: DepositRate(hundredths: 0)!))
         desired.opening.removeAll { $0.day == Weekday(number: 6)! }
@@ -22,7 +22,7 @@ struct CatalogueServiceTests {
     @Test("a refusal in the middle of an apply leaves nothing of it")
     func applyIsOneTransaction() throws {
         let fixture = ServiceFixture()
-        let catalogue = CatalogueService(store: fixture.store, artisanEmail: nil)
+        let catalogue = CatalogueService(fixture.context())
         var desired = try catalogue.export()
         desired.artisan.displayName = "Léa Martin"
         // Two active services of one name: the store's unique index refuses the second insert.

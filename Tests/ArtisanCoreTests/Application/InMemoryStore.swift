@@ -90,6 +90,11 @@ final class InMemoryStore: TransactionRunner, ExclusiveLocks {
         func update(_ service: Service) throws {
             store.state.services[artisan] = all.map { $0.id == service.id ? service : $0 }
         }
+        func activeService(named name: String, excluding id: UUID?) throws -> Service? {
+            all.first { $0.isActive && $0.name.lowercased() == name.lowercased() && $0.id != id }
+        }
+        func delete(_ id: UUID) throws { store.state.services[artisan] = all.filter { $0.id != id } }
+        func bookingCount(_ id: UUID) throws -> Int { store.state.bookings[artisan, default: []].filter { $0.serviceID == id }.count }
     }
 
     struct Week: WeekRepository {

@@ -23,9 +23,12 @@ struct ServiceFixture {
         store.state.opening[artisan.id] = (1...6).map { OpeningRule(day: Weekday(number: $0)!, hours: try! Validate.timeRange("09:00-18:00")) }
     }
 
-    func bookings(at now: String, email: String? = nil) -> BookingService {
-        BookingService(store: store, zones: SystemZones(), clock: .fixed(Timestamp(iso8601: now)!), artisanEmail: email)
+    /// The use cases' context at the clock `now` (ISO 8601), for the artisan with `email` (nil: the only one).
+    func context(at now: String = "2030-01-07T08:00:00Z", email: String? = nil) -> ServiceContext {
+        ServiceContext(store: store, zones: SystemZones(), clock: .fixed(Timestamp(iso8601: now)!), artisanEmail: email)
     }
+
+    func bookings(at now: String, email: String? = nil) -> BookingService { BookingService(context(at: now, email: email)) }
 
     static let customer = Customer(name: "Marie Curie", email: "marie@example.com", phone: nil)
 
@@ -42,7 +45,7 @@ struct ServiceFixture {
     }
 
     func sync(_ calendars: FakeCalendars, at now: Timestamp, email: String? = nil) throws -> [CalendarSyncReport] {
-        try CalendarSyncService(store: store, locks: store, providers: calendars, zones: SystemZones(), clock: .fixed(now), artisanEmail: email).sync()
+        try CalendarSyncService(context(at: now.iso8601(), email: email), locks: store, providers: calendars).sync()
     }
 
     func connection(_ provider: CalendarProviderID, of owner: Artisan? = nil) -> CalendarConnectionRecord? {

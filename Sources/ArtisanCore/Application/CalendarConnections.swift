@@ -1,0 +1,56 @@
+/// The artisan's connected calendars (`calendars connect | list | disconnect | feed`).
+public struct CalendarConnections {
+    let context: ServiceContext
+
+    public init(_ context: ServiceContext) { self.context = context }
+
+    /// Stores a new connection, or replaces the provider's (see `CalendarRepository.save`).
+    public func connect(_ record: CalendarConnectionRecord) throws {
+        try withCalendars { calendars, _ in try calendars.save(record) }
+    }
+
+    public func list() throws -> [CalendarConnectionRecord] {
+        try withCalendars { calendars, _ in try calendars.all() }
+    }
+
+    /// Forgets a connection and the blocks imported from it, once `confirm` (which may refuse by throwing) agrees.
+    public func disconnect(_ provider: CalendarProviderID, confirm: () throws -> Void) throws {
+        try withCalendars { calendars, _ in
+            guard try calendars.all().contains(where: { $0.provider == provider }) else {
+                throw ArtisanError.notFound("no \(provider.rawValue) calendar is connected")
+            }
+            try confirm()
+            try calendars.delete(provider)
+        }
+    }
+
+    /// What the iCalendar feed shows: the active bookings from `from` (default today) to `to`
+    /// (default: the booking horizon), local days of the artisan's zone.
+    public struct Feed: Sendable {
+        public let artisan: Artisan
+        public let zone: ZoneRules
+        public let bookings: [Booking]
+    }
+
+    public func feed(from: LocalDate?, to: LocalDate?) throws -> Feed {
+        try context.store.read { repositories in
+            let artisan = try context.artisan(in: repositories)
+            let zone = try context.zones.rules(for: artisan.timezone)
+            let today = zone.localDate(at: context.clock.now())
+            let first = from ?? today
+            let last = to ?? today.adding(days: artisan.settings.horizonDays)
+            guard last >= first else { throw ArtisanError.invalid(field: "--to", "must be on or after --from (\(first))") }
+            var bookings: [Booking] = []
+            let filter = BookingFilter(from: zone.firstInstant(on: first, minuteOfDay: 0), to: zone.firstInstant(on: last.adding(days: 1), minuteOfDay: 0))
+            try repositories.bookings(of: artisan.id).stream(filter) { if $0.status.isActive { bookings.append($0) } }
+            return Feed(artisan: artisan, zone: zone, bookings: bookings)
+        }
+    }
+
+    private func withCalendars<T>(_ body: (any CalendarRepository, Artisan) throws -> T) throws -> T {
+        try context.store.transaction { repositories in
+            let artisan = try context.artisan(in: repositories)
+            return try body(repositories.calendars(of: artisan.id), artisan)
+        }
+    }
+}
