@@ -31,6 +31,6 @@ extension Context {
     func withServices<T>(_ body: (ApplicationServices) throws -> T) throws -> T {
         let connection = try connect()
         defer { connection.close() }
-        return try body(ApplicationServices(store: PostgresStore(connection: connection), context: self))
+        return try body(ApplicationServices(store: PostgresStore(connection: connection, clock: clock), context: self))
     }
 }

@@ -6,16 +6,27 @@ import Foundation
 #endif
 
 /// The application layer's store over one PostgreSQL connection: units of work as transactions
-/// (or single reads), and advisory locks held across them.
+/// (or single reads), and advisory locks held across them. Each transaction carries the
+/// application's clock (`artisan.now`), so the rows' created_at and updated_at follow it.
 public final class PostgresStore: TransactionRunner, ExclusiveLocks {
     public let connection: PostgresConnection
+    let clock: Clock
 
-    public init(connection: PostgresConnection) { self.connection = connection }
+    public init(connection: PostgresConnection, clock: Clock) {
+        self.connection = connection
+        self.clock = clock
+    }
 
     public func transaction<T>(rollingBack: Bool, _ body: (any Repositories) throws -> T) throws -> T {
-        guard rollingBack else { return try connection.withTransaction { try body(PostgresRepositories(connection: connection)) } }
+        guard rollingBack else { return try connection.withTransaction { try unit(body) } }
         try connection.execute("BEGIN")
         defer { _ = try? connection.execute("ROLLBACK") }
+        return try unit(body)
+    }
+
+    /// The body of a transaction, which sees the application's clock.
+    private func unit<T>(_ body: (any Repositories) throws -> T) throws -> T {
+        try connection.execute("SELECT set_config('artisan.now', \(clock.now().iso8601()), true)")
         return try body(PostgresRepositories(connection: connection))
     }
 

@@ -52,12 +52,12 @@ struct MigratorTests {
     @Test("rollback reverts the last N, newest first")
     func rollbackSteps() throws {
         try migrator.latest()
-        let reverted = try migrator.rollback(steps: 3)
-        #expect(reverted.map(\.version) == Migration.embedded.suffix(3).reversed().map(\.version))
+        let reverted = try migrator.rollback(steps: 4)
+        #expect(reverted.map(\.version) == Migration.embedded.suffix(4).reversed().map(\.version))
         let states = try migrator.status().map(\.state)
-        #expect(states.filter { $0 == .pending }.count == 3)
+        #expect(states.filter { $0 == .pending }.count == 4)
         #expect(!(try tables().contains("time_off")))
-        #expect(try migrator.latest().count == 3)
+        #expect(try migrator.latest().count == 4)
     }
 
     @Test("rollback of all leaves no table, function or extension of ours; latest rebuilds everything")

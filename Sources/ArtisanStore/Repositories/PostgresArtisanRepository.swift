@@ -42,7 +42,7 @@ public struct PostgresArtisanRepository: ArtisanRepository {
                    timezone = \(artisan.timezone), plan = \(artisan.plan.rawValue),
                    slot_granularity_minutes = \(settings.slotMinutes), min_notice_minutes = \(settings.minimumNoticeMinutes),
                    booking_horizon_days = \(settings.horizonDays), cancellation_deadline_hours = \(settings.cancellationDeadlineHours),
-                   updated_at = now()
+                   updated_at = artisan_now()
             WHERE id = \(artisan.id)
             """)
     }

@@ -51,7 +51,7 @@ public struct PostgresBookingRepository: BookingRepository {
     public func updateScheduleAndStatus(_ booking: Booking) throws {
         do {
             try connection.execute("""
-                UPDATE bookings SET status = \(booking.status.rawValue), start_datetime = \(booking.start), updated_at = now()
+                UPDATE bookings SET status = \(booking.status.rawValue), start_datetime = \(booking.start), updated_at = artisan_now()
                 WHERE id = \(booking.id) AND artisan_id = \(artisan)
                 """)
         } catch let error as DatabaseError where error.kind == .exclusionViolation {

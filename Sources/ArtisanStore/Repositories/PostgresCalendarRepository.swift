@@ -47,7 +47,7 @@ public struct PostgresCalendarRepository: CalendarRepository {
                 calendar_name = EXCLUDED.calendar_name, server_url = EXCLUDED.server_url,
                 access_token_encrypted = EXCLUDED.access_token_encrypted, refresh_token_encrypted = EXCLUDED.refresh_token_encrypted,
                 token_expires_at = EXCLUDED.token_expires_at, sync_token = NULL, sync_covered_until = NULL, state = 'active',
-                last_error = NULL, is_active = true, updated_at = now()
+                last_error = NULL, is_active = true, updated_at = artisan_now()
             """)
     }
 
@@ -62,14 +62,14 @@ public struct PostgresCalendarRepository: CalendarRepository {
         try connection.execute("""
             UPDATE calendar_connections SET access_token_encrypted = \(sealed.accessToken),
                    refresh_token_encrypted = coalesce(\(sealed.refreshToken), refresh_token_encrypted),
-                   token_expires_at = \(sealed.expiresAt), updated_at = now()
+                   token_expires_at = \(sealed.expiresAt), updated_at = artisan_now()
             WHERE id = \(id) AND artisan_id = \(artisan)
             """)
     }
 
     public func storeSyncState(_ id: UUID, token: String?, coveredUntil: Timestamp?) throws {
         try connection.execute("""
-            UPDATE calendar_connections SET sync_token = \(token), sync_covered_until = \(coveredUntil), updated_at = now()
+            UPDATE calendar_connections SET sync_token = \(token), sync_covered_until = \(coveredUntil), updated_at = artisan_now()
             WHERE id = \(id) AND artisan_id = \(artisan)
             """)
     }
@@ -77,7 +77,7 @@ public struct PostgresCalendarRepository: CalendarRepository {
     public func recordOutcome(_ id: UUID, state: CalendarConnectionRecord.State, error: String?, syncedAt: Timestamp?) throws {
         try connection.execute("""
             UPDATE calendar_connections SET state = \(state.rawValue), last_error = \(error.map { String($0.prefix(1000)) }),
-                   last_sync_at = coalesce(\(syncedAt), last_sync_at), updated_at = now()
+                   last_sync_at = coalesce(\(syncedAt), last_sync_at), updated_at = artisan_now()
             WHERE id = \(id) AND artisan_id = \(artisan)
             """)
     }
@@ -150,7 +150,7 @@ public struct PostgresCalendarRepository: CalendarRepository {
             VALUES (\(artisan), \(provider.rawValue), 'booking', \(booking.id), \(eventID), \(booking.publicCode), \(booking.start), \(booking.end))
             ON CONFLICT (provider_id, booking_id) WHERE source = 'booking'
             DO UPDATE SET external_event_id = EXCLUDED.external_event_id, start_datetime = EXCLUDED.start_datetime,
-                          end_datetime = EXCLUDED.end_datetime, updated_at = now()
+                          end_datetime = EXCLUDED.end_datetime, updated_at = artisan_now()
             """)
     }
 

@@ -69,7 +69,7 @@ public struct PostgresServiceRepository: ServiceRepository {
             UPDATE services SET name = \(service.name), description = \(service.description), duration_minutes = \(service.durationMinutes),
                    base_price_cents = \(service.price.cents), deposit_rate = \(PostgresNumeric(service.depositRate.description)!),
                    buffer_before_minutes = \(service.bufferBeforeMinutes), buffer_after_minutes = \(service.bufferAfterMinutes),
-                   is_active = \(service.isActive), updated_at = now()
+                   is_active = \(service.isActive), updated_at = artisan_now()
             WHERE artisan_id = \(artisan) AND id = \(service.id)
             """)
     }
