@@ -1,4 +1,5 @@
 import ArtisanCore
+import Foundation
 import Testing
 
 /// Reading busy time: TZIDs from the tz database, else from the object's VTIMEZONE, else refused.
@@ -8,13 +9,11 @@ struct ICalendarReaderTests {
     static func instant(_ text: String) throws -> Timestamp { try ICalendarWriterTests.instant(text) }
 
     /// What Outlook and Exchange write: a Windows zone name and its rule as yearly RRULEs since 1601.
-    static let windowsParis = [
-        "BEGIN:VTIMEZONE", "TZID:W. Europe Standard Time",
-        "BEGIN:STANDARD", "DTSTART:16010101T030000", "TZOFFSETFROM:+0200", "TZOFFSETTO:+0100",
-        "RRULE:FREQ=YEARLY;INTERVAL=1;BYDAY=-1SU;BYMONTH=10", "END:STANDARD",
-        "BEGIN:DAYLIGHT", "DTSTART:16010101T020000", "TZOFFSETFROM:+0100", "TZOFFSETTO:+0200",
-        "RRULE:FREQ=YEARLY;INTERVAL=1;BYDAY=-1SU;BYMONTH=3", "END:DAYLIGHT", "END:VTIMEZONE",
-    ]
+    static let windowsParis: [String] = {
+        let file = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Fixtures/vtimezone_w_europe.ics")
+        return ((try? String(contentsOf: file, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
+    }()
 
     static let windowsNewYork = [
         "BEGIN:VTIMEZONE", "TZID:Eastern Standard Time",

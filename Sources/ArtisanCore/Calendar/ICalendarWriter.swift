@@ -41,7 +41,8 @@ extension ICalendar {
 
     /// The zone as a VTIMEZONE for instants in `[start, end)`: a STANDARD with the offset in force at
     /// `start`, then each kind of change in the range (same offsets before and after) as one STANDARD
-    /// or DAYLIGHT (the offset going up) whose DTSTART and RDATEs are its wall times before the change.
+    /// or DAYLIGHT whose DTSTART and RDATEs are its wall times before the change. DAYLIGHT is a clock
+    /// moved forward by two hours at most; a larger jump (Samoa's across the date line) is STANDARD.
     /// Listing the changes themselves, rather than a rule, writes zones whose rules change at -1:00
     /// or 26:00, or have changed over the years, exactly.
     public static func vtimezone(_ zone: ZoneRules, from start: Timestamp, to end: Timestamp) -> String {
@@ -58,7 +59,7 @@ extension ICalendar {
         let observances = [(initial, initial, [dateTime(wallSeconds: start.secondsSinceEpoch + Int64(initial))])] + kinds
         var lines = ["BEGIN:VTIMEZONE", "TZID:\(zone.name)"]
         for (before, after, onsets) in observances {
-            let kind = after > before ? "DAYLIGHT" : "STANDARD"
+            let kind = after > before && after - before <= 7200 ? "DAYLIGHT" : "STANDARD"
             lines += ["BEGIN:\(kind)", "DTSTART:\(onsets[0])"] + onsets.dropFirst().map { "RDATE:\($0)" }
             lines += ["TZOFFSETFROM:\(utcOffset(before))", "TZOFFSETTO:\(utcOffset(after))", "END:\(kind)"]
         }
