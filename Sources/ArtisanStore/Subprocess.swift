@@ -5,7 +5,8 @@ import Darwin
 #endif
 
 /// Runs a program to completion with posix_spawn: optional input on stdin, stdout and stderr
-/// collected apart (read together with poll, so a large output never blocks the child).
+/// collected apart. One poll loop writes the input while it reads both outputs, so neither a large
+/// input nor a large output can block the child or us.
 /// Used for PostgreSQL's own tools (initdb, pg_ctl) and by the tests to run artisanctl itself.
 public struct Subprocess {
     public struct Outcome: Sendable {
@@ -57,52 +58,78 @@ public struct Subprocess {
             for descriptor in [stdinPipe.write, stdoutPipe.read, stderrPipe.read] { close(descriptor) }
             throw ArtisanSystemError.errno("cannot run \(arguments[0])", spawned)
         }
-        if let input {
-            var bytes = Array(input.utf8)[...]
-            while !bytes.isEmpty {
-                let written = bytes.withUnsafeBytes { write(stdinPipe.write, $0.baseAddress, $0.count) }
-                if written < 0 { if errno == EINTR { continue } else { break } }
-                bytes = bytes.dropFirst(written)
-            }
-        }
-        close(stdinPipe.write)
-        let (stdout, stderr) = drain(stdoutPipe.read, stderrPipe.read)
+        let (stdout, stderr) = exchange(Array((input ?? "").utf8), stdinPipe.write, stdoutPipe.read, stderrPipe.read)
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0, errno == EINTR {}
         let exitStatus = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
         return Outcome(status: exitStatus, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
     }
 
-    /// A pipe whose ends are closed on exec, so only the descriptors dup'ed onto 0, 1, 2 reach the child
-    /// (a server the child starts must not keep our pipe open).
+    /// A pipe whose ends are closed on exec from the moment they exist (another thread spawning a
+    /// program at the same time must not inherit them), so only what is dup'ed onto 0, 1, 2 reaches
+    /// the child: a server the child starts must not keep our pipe open.
     private static func makePipe() throws -> (read: Int32, write: Int32) {
         var ends: [Int32] = [0, 0]
-        guard pipe(&ends) == 0 else { throw ArtisanSystemError.errno("pipe", errno) }
-        for end in ends { _ = fcntl(end, F_SETFD, FD_CLOEXEC) }
+        guard pipe2(&ends, O_CLOEXEC) == 0 else { throw ArtisanSystemError.errno("pipe2", errno) }
         return (ends[0], ends[1])
     }
 
-    private static func drain(_ first: Int32, _ second: Int32) -> ([UInt8], [UInt8]) {
+    /// glibc's pipe2, which Swift's Glibc module leaves out (it is declared only with _GNU_SOURCE).
+    private static func pipe2(_ ends: UnsafeMutablePointer<Int32>, _ flags: Int32) -> Int32 {
+        typealias Pipe2 = @convention(c) (UnsafeMutablePointer<Int32>, Int32) -> Int32
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "pipe2") else { errno = ENOSYS; return -1 }
+        return unsafeBitCast(symbol, to: Pipe2.self)(ends, flags)
+    }
+
+    /// Writes `input` to the child's stdin (then closes it) while reading its stdout and stderr to
+    /// their ends. A child that stops reading early only cuts the input short: the SIGPIPE of that
+    /// write is blocked on this thread and consumed, not delivered to the process.
+    private static func exchange(_ input: [UInt8], _ stdin: Int32, _ stdout: Int32, _ stderr: Int32) -> ([UInt8], [UInt8]) {
+        var pipeSignal = sigset_t(), previousMask = sigset_t()
+        sigemptyset(&pipeSignal)
+        sigaddset(&pipeSignal, SIGPIPE)
+        pthread_sigmask(SIG_BLOCK, &pipeSignal, &previousMask)
+        var brokenPipe = false
+        defer {
+            if brokenPipe {
+                var noWait = timespec(tv_sec: 0, tv_nsec: 0)
+                _ = sigtimedwait(&pipeSignal, nil, &noWait)
+            }
+            pthread_sigmask(SIG_SETMASK, &previousMask, nil)
+        }
+        _ = fcntl(stdin, F_SETFL, fcntl(stdin, F_GETFL) | O_NONBLOCK)
         var outputs: [[UInt8]] = [[], []]
-        var descriptors = [pollfd(fd: first, events: Int16(POLLIN), revents: 0), pollfd(fd: second, events: Int16(POLLIN), revents: 0)]
+        // Index 0 is stdin (written), 1 and 2 the outputs (read); a closed one gets fd -1.
+        var descriptors = [pollfd(fd: stdin, events: Int16(POLLOUT), revents: 0), pollfd(fd: stdout, events: Int16(POLLIN), revents: 0),
+                           pollfd(fd: stderr, events: Int16(POLLIN), revents: 0)]
+        var written = 0
+        if input.isEmpty { close(stdin); descriptors[0].fd = -1 }
         var buffer = [UInt8](repeating: 0, count: 65_536)
-        var open = 2
-        while open > 0 {
+        while descriptors[1].fd >= 0 || descriptors[2].fd >= 0 {
             if poll(&descriptors, nfds_t(descriptors.count), -1) < 0 {
                 if errno == EINTR { continue }
                 break
             }
-            for index in descriptors.indices where descriptors[index].fd >= 0 && descriptors[index].revents != 0 {
+            if descriptors[0].fd >= 0, descriptors[0].revents != 0 {
+                let count = input[written...].withUnsafeBytes { write(stdin, $0.baseAddress, min($0.count, 65_536)) }
+                if count > 0 { written += count }
+                if count < 0, errno == EPIPE { brokenPipe = true }
+                if written == input.count || (count < 0 && errno != EINTR && errno != EAGAIN) {
+                    close(stdin)
+                    descriptors[0].fd = -1
+                }
+            }
+            for index in 1...2 where descriptors[index].fd >= 0 && descriptors[index].revents != 0 {
                 let count = read(descriptors[index].fd, &buffer, buffer.count)
                 if count > 0 {
-                    outputs[index].append(contentsOf: buffer[0..<count])
+                    outputs[index - 1].append(contentsOf: buffer[0..<count])
                 } else if count == 0 || errno != EINTR {
                     close(descriptors[index].fd)
                     descriptors[index].fd = -1
-                    open -= 1
                 }
             }
         }
+        if descriptors[0].fd >= 0 { close(stdin) }
         return (outputs[0], outputs[1])
     }
 }

@@ -47,8 +47,9 @@ struct CalendarSyncTests {
         return try transport.send(HTTPRequest(method: method, url: url, headers: [("Authorization", authorization)] + headers, body: body.map { Array($0.utf8) }))
     }
 
-    func putEvent(_ name: String, _ lines: [String]) throws {
-        let body = (["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//test//EN", "BEGIN:VEVENT", "UID:\(name)@test", "DTSTAMP:20261101T000000Z"]
+    /// One event in its own object, after `timeZone` (a VTIMEZONE's lines).
+    func putEvent(_ name: String, _ lines: [String], timeZone: [String] = []) throws {
+        let body = (["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//test//EN"] + timeZone + ["BEGIN:VEVENT", "UID:\(name)@test", "DTSTAMP:20261101T000000Z"]
                     + lines + ["END:VEVENT", "END:VCALENDAR", ""]).joined(separator: "\r\n")
         let response = try dav("PUT", calendarURL + name + ".ics", body: body, headers: [("Content-Type", "text/calendar")])
         #expect((200...299).contains(response.status), "PUT \(name): \(response.status)")
@@ -113,16 +114,40 @@ struct CalendarSyncTests {
         #expect(event.text.contains(code))
         #expect(event.text.contains("DTSTART;TZID=Europe/Paris:20261126T100000"))
         #expect(event.text.contains("BEGIN:VTIMEZONE"))
+        // DTSTAMP: when the sync wrote it (ARTISANCTL_NOW), not when the booking starts.
+        #expect(event.text.contains("DTSTAMP:20261124T080000Z\r\n"))
         // Our own event does not come back as busy time blocking its slot.
         #expect(try blocks().isEmpty)
 
         try expectSuccess(["bookings", "reschedule", code, "--date", "2026-11-27", "--time", "14:00"])
-        #expect(try expectSuccess(["sync", "calendars"]).stdout.contains("moved 1"))
-        #expect(try dav("GET", calendarURL + "booking-\(booking).ics", body: nil).text.contains("DTSTART;TZID=Europe/Paris:20261127T140000"))
+        var later = environment
+        later["ARTISANCTL_NOW"] = "2026-11-25T10:30:00+01:00"
+        let moved = try artisanctl(["sync", "calendars"], environment: later)
+        #expect(moved.status == 0 && moved.stdout.contains("moved 1"), "\(moved.stderr)")
+        let movedEvent = try dav("GET", calendarURL + "booking-\(booking).ics", body: nil).text
+        #expect(movedEvent.contains("DTSTART;TZID=Europe/Paris:20261127T140000"))
+        #expect(movedEvent.contains("DTSTAMP:20261125T093000Z\r\n"))
 
         try expectSuccess(["bookings", "cancel", code])
         #expect(try expectSuccess(["sync", "calendars"]).stdout.contains("deleted 1"))
         #expect(try dav("GET", calendarURL + "booking-\(booking).ics", body: nil).status == 404)
+    }
+
+    @Test("a Windows TZID is read with the event's VTIMEZONE; an unknown one fails the import (75) naming it, keeping the blocks")
+    func foreignTimeZones() throws {
+        defer { radicale.stop() }
+        let windows = try String(contentsOf: FakeServer.fixtures.appendingPathComponent("vtimezone_w_europe.ics"), encoding: .utf8)
+        try putEvent("outlook", ["DTSTART;TZID=W. Europe Standard Time:20261125T100000", "DTEND;TZID=W. Europe Standard Time:20261125T113000"],
+                     timeZone: windows.split(separator: "\n").map(String.init))
+        try connect()
+        #expect(try expectSuccess(["sync", "calendars"]).stdout.contains("imported 1"))
+        #expect(try blocks() == ["2026-11-25T09:00/2026-11-25T10:30"])
+
+        try putEvent("mars", ["DTSTART;TZID=Mars/Olympus_Mons:20261126T100000", "DTEND;TZID=Mars/Olympus_Mons:20261126T110000"])
+        let result = try artisanctl(["sync", "calendars"])
+        #expect(result.status == 75, "\(result.stdout)\(result.stderr)")
+        #expect(result.stderr.contains("'Mars/Olympus_Mons'"), "\(result.stderr)")
+        #expect(try blocks() == ["2026-11-25T09:00/2026-11-25T10:30"])
     }
 
     @Test("a wrong password marks the connection needs_reauth and exits 77; the imported blocks survive")
@@ -201,7 +226,10 @@ struct CalendarSyncTests {
         let feed = try expectSuccess(["calendars", "feed"]).stdout
         #expect(feed.hasPrefix("BEGIN:VCALENDAR\r\n"))
         #expect(feed.contains("TZID:Europe/Paris\r\n"))
-        #expect(feed.contains("RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU"))
+        // The changes of 2025 to 2027 themselves, and when the feed was written.
+        #expect(feed.contains("BEGIN:DAYLIGHT\r\nDTSTART:20250330T020000\r\nRDATE:20260329T020000\r\nRDATE:20270328T020000\r\n"
+                              + "TZOFFSETFROM:+0100\r\nTZOFFSETTO:+0200\r\nEND:DAYLIGHT\r\n"))
+        #expect(feed.contains("DTSTAMP:20261124T080000Z\r\n"))
         #expect(feed.components(separatedBy: "BEGIN:VEVENT").count == 2)
         #expect(feed.contains("DTSTART;TZID=Europe/Paris:20261126T150000"))
         #expect(feed.hasSuffix("END:VCALENDAR\r\n"))

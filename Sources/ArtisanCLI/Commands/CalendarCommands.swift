@@ -108,7 +108,12 @@ enum CalendarCommands {
 
     static let feed = Command(
         "feed", abstract: "Print the active bookings as one iCalendar (RFC 5545) document",
-        discussion: "One VEVENT per booking with a stable UID, and the artisan's VTIMEZONE: for any calendar app that subscribes to a file or URL.",
+        discussion: """
+            One VEVENT per booking with a stable UID, and the artisan's VTIMEZONE: for any calendar app that \
+            subscribes to a file or URL. The VTIMEZONE lists the zone's real changes of offset over the years of the \
+            bookings and of today, and one more on each side; a time the clock shows twice is written in UTC. \
+            DTSTAMP is when the feed was printed (ARTISANCTL_NOW in tests).
+            """,
         flags: [
             Flag("from", value: "DATE", help: "First day (default today)"),
             Flag("to", value: "DATE", help: "Last day, included (default: the booking horizon)"),

@@ -17,13 +17,16 @@ public final class CalDAVProvider: CalendarProvider {
     let calendarURL: String
     let zone: ZoneRules
     let zoneNamed: (String) -> ZoneRules?
+    /// The instant of this run: the DTSTAMP of every event it writes.
+    let now: Timestamp
 
     public init(transport: any HTTPTransport, username: String, password: String, calendarURL: String, zone: ZoneRules,
-                zoneNamed: @escaping (String) -> ZoneRules?, requestTimeout: Int = 20) {
+                zoneNamed: @escaping (String) -> ZoneRules?, now: Timestamp, requestTimeout: Int = 20) {
         client = DAVClient(transport: transport, username: username, password: password, timeout: requestTimeout)
         self.calendarURL = calendarURL.hasSuffix("/") ? calendarURL : calendarURL + "/"
         self.zone = zone
         self.zoneNamed = zoneNamed
+        self.now = now
     }
 
     public func fetchBusy(window: Interval, syncToken: String?) throws -> BusyFetch {
@@ -45,7 +48,14 @@ public final class CalDAVProvider: CalendarProvider {
         var events: [ExternalEvent] = []
         for response in answer.all("response") {
             guard let href = response.child("href")?.text, let data = response.first("calendar-data")?.text else { continue }
-            for event in ICalendar.events(in: data, localZone: zone, zone: zoneNamed)
+            let parsed: [ICalendar.ParsedEvent]
+            do {
+                parsed = try ICalendar.events(in: data, localZone: zone, zone: zoneNamed)
+            } catch {
+                // Read in another zone, the event would block the wrong hours: better no import at all.
+                throw CalendarError(.temporary, "\(href): \(error)")
+            }
+            for event in parsed
             where event.isBusy && !event.uid.hasSuffix("@artisanconnect") && event.end > window.start && event.start < window.end {
                 events.append(ExternalEvent(id: href + (event.recurrenceID.map { "#" + $0 } ?? ""), summary: event.summary, start: event.start, end: event.end))
             }
@@ -67,7 +77,7 @@ public final class CalDAVProvider: CalendarProvider {
     public func putEvent(_ event: BookingEvent, existingID: String?) throws -> String {
         // Event ids are absolute URLs, so events on another host (iCloud) are found again.
         let href = existingID ?? calendarURL + "booking-\(event.bookingID).ics"
-        let body = ICalendar.calendar([event], zone: zone, stamp: event.start, name: "ArtisanConnect")
+        let body = ICalendar.calendar([event], zone: zone, stamp: now, name: "ArtisanConnect")
         let response = try client.send("PUT", href, headers: [("Content-Type", "text/calendar; charset=utf-8")], body: body)
         guard (200...299).contains(response.status) else { throw client.failure(response, "PUT \(href)") }
         return href
