@@ -6,7 +6,7 @@ import TestSupport
 /// DESIGN.md's hostile-input rule, through the real binary: every runnable command of the tree,
 /// each flag and argument given each hostile value (see `HostileValues`), the rest valid, on a
 /// database with an artisan, services, a week and a booking. No case may be killed by a signal
-/// (a trap, or a hang past a minute), exit 1 or an undocumented status; a failing one prints
+/// (a trap), exit 1 or an undocumented status; a failing one prints
 /// one `artisanctl: error:` line (and at most a hint) and leaves every row of every table as it
 /// was. An accepted value (a search text, a description) is fine: the database is reset after it.
 @Suite("command tree walk with hostile values, through the binary")
