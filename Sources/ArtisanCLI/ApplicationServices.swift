@@ -18,7 +18,7 @@ struct ApplicationServices {
     var catalogue: CatalogueService { CatalogueService(context) }
     var services: ServiceCatalogue { ServiceCatalogue(context) }
     var week: WeekService { WeekService(context) }
-    var calendars: CalendarConnections { CalendarConnections(context) }
+    var calendars: CalendarConnections { CalendarConnections(context, locks: store) }
     var profile: ArtisanProfile { ArtisanProfile(context) }
 
     func calendarSync(providers: any CalendarProviderSource) -> CalendarSyncService {

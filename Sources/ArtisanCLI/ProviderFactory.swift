@@ -21,7 +21,7 @@ struct ProviderFactory: CalendarProviderSource {
             }
             let loader = ZoneRulesLoader(timeZones: context.timeZones)
             return CalDAVProvider(transport: Self.transport(), username: account, password: try box.open(record.accessTokenEncrypted),
-                                  calendarURL: url, zone: zone, zoneNamed: { try? loader.rules(for: $0) }, now: context.clock.now(),
+                                  calendarURL: url, zone: zone, zoneNamed: { try? loader.rules(for: $0) }, now: now,
                                   requestTimeout: requestTimeout)
         case .google:
             guard let clientID = context.environment["GOOGLE_CLIENT_ID"], let secret = context.environment["GOOGLE_CLIENT_SECRET"] else {

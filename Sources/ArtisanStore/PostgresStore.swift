@@ -34,17 +34,27 @@ public final class PostgresStore: TransactionRunner, ExclusiveLocks {
         try body(PostgresRepositories(connection: connection))
     }
 
-    /// A session-level advisory lock keyed by the scope and the id: two ids never block each other.
+    /// A session-level advisory lock keyed by a 64-bit hash of the scope and the id, so two ids
+    /// (two artisans) practically never share one.
     public func withLock<T>(_ scope: String, id: UUID, wait: Bool, _ body: () throws -> T) throws -> T? {
-        let key = id.uuidString.lowercased()
+        let key = Self.lockKey(scope, id)
         if wait {
-            try connection.execute("SELECT pg_advisory_lock(hashtext(\(scope)), hashtext(\(key)))")
+            try connection.execute("SELECT pg_advisory_lock(\(key))")
         } else {
-            let locked: Bool = try connection.query("SELECT pg_try_advisory_lock(hashtext(\(scope)), hashtext(\(key))) AS locked")[0].decode("locked")
+            let locked: Bool = try connection.query("SELECT pg_try_advisory_lock(\(key)) AS locked")[0].decode("locked")
             guard locked else { return nil }
         }
-        defer { _ = try? connection.execute("SELECT pg_advisory_unlock(hashtext(\(scope)), hashtext(\(key)))") }
+        defer { _ = try? connection.execute("SELECT pg_advisory_unlock(\(key))") }
         return try body()
+    }
+
+    /// FNV-1a (64 bits) of `scope:id`: stable across processes and releases.
+    public static func lockKey(_ scope: String, _ id: UUID) -> Int64 {
+        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+        for byte in (scope + ":" + id.uuidString.lowercased()).utf8 {
+            hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3
+        }
+        return Int64(bitPattern: hash)
     }
 }
 

@@ -1,3 +1,4 @@
+import ArtisanCore
 import ArtisanIntegrations
 import ArtisanStore
 import Foundation
@@ -182,11 +183,11 @@ struct CalendarSyncTests {
         defer { radicale.stop() }
         try connect()
         let holder = try database.connect()
-        let artisan: String = try holder.query("SELECT id::text AS id FROM artisans")[0].decode("id")
-        let lock = { (id: String) in "pg_advisory_lock(hashtext('calendar-sync'), hashtext('\(id)'))" }
-        try holder.execute("SELECT \(unsafeSQL: lock("00000000-0000-0000-0000-000000000000"))")
+        let artisan: UUID = try holder.query("SELECT id FROM artisans")[0].decode("id")
+        let lock = { (id: UUID) in try holder.execute("SELECT pg_advisory_lock(\(PostgresStore.lockKey(CalendarSyncService.lockScope, id)))") }
+        try lock(UUID())
         #expect(try artisanctl(["sync", "calendars"]).status == 0, "another artisan's sync never blocks this one")
-        try holder.execute("SELECT \(unsafeSQL: lock(artisan))")
+        try lock(artisan)
         let result = try artisanctl(["sync", "calendars"])
         #expect(result.status == 75)
         #expect(result.stderr.contains("another 'sync calendars' is running"))

@@ -197,7 +197,7 @@ final class OAuthSyncWorld: @unchecked Sendable {
         #expect(try exportRows(provider).count == 1, "\(code) exported once")
     }
 
-    /// Starts `artisanctl arguments…` in the background, stdin empty (not a terminal), its stderr
+    /// Starts `artisanctl arguments…` in the background, `stdin` as its input (not a terminal), its stderr
     /// going to a file that `stderrSoFar()` reads while it runs. `finish` waits for it.
     final class Background: @unchecked Sendable {
         let stderrFile: URL
@@ -205,7 +205,7 @@ final class OAuthSyncWorld: @unchecked Sendable {
         private let box = ResultBox()
         private let done = DispatchSemaphore(value: 0)
 
-        init(_ arguments: [String], world: OAuthSyncWorld, name: String) {
+        init(_ arguments: [String], world: OAuthSyncWorld, name: String, stdin: String = "") {
             stderrFile = world.world.directory.appendingPathComponent("\(name).err")
             pidFile = world.world.directory.appendingPathComponent("\(name).pid")
             // The shell records its pid, then becomes artisanctl (same pid).
@@ -214,7 +214,7 @@ final class OAuthSyncWorld: @unchecked Sendable {
             let environment = world.environment, directory = world.world.directory.path
             let box = self.box, done = self.done
             Thread.detachNewThread {
-                box.set(Result(catching: { try Subprocess.run(command, environment: environment, input: "", workingDirectory: directory) }))
+                box.set(Result(catching: { try Subprocess.run(command, environment: environment, input: stdin, workingDirectory: directory) }))
                 done.signal()
             }
         }

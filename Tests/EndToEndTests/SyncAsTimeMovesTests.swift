@@ -8,7 +8,8 @@ import TestSupport
 /// Busy time stays complete as the clock moves (issue 8, §1): after any sequence of syncs at any
 /// clock times, the imported blocks within the horizon equal what a full fetch at the latest clock
 /// gives — for Google, Outlook and CalDAV alike — through the binary, with `ARTISANCTL_NOW` moved
-/// between runs and events created, moved and deleted in between.
+/// between runs (a day, weeks, past the horizon, and back) and events created, moved and deleted
+/// in between.
 @Suite("sync as time moves, through the binary")
 struct SyncAsTimeMovesTests {
     static let horizonDays = 30
@@ -72,6 +73,7 @@ struct SyncAsTimeMovesTests {
         try check(21.01, "moved, but still beyond the horizon")
         try check(40, "past the first events: they are gone, the moved one is within the horizon")
         try check(75, "past every event")
+        try check(40, "the clock moved back: what the later runs dropped comes back")
     }
 
     static func setHorizon(_ run: ([String]) throws -> Binary.Result) throws {
@@ -95,8 +97,8 @@ struct SyncAsTimeMovesTests {
         let listings = ((try fake.get("/_control") as? [String: Any])?["requests"] as? [[String: Any]] ?? [])
             .filter { ($0["method"] as? String) == "GET" && ($0["path"] as? String ?? "").hasSuffix("/events") }
             .map { $0["query"] as? [String: [String]] ?? [:] }
-        // Full at days 0, 20 (50 > 37), 40 (70 > 57) and 75; incremental at 1, 2, 21, 21.01.
-        #expect(listings.filter { $0["syncToken"] == nil }.count == 4)
+        // Full at days 0, 20 (50 > 37), 40 (70 > 57), 75 and 40 again (back in time); incremental at 1, 2, 21, 21.01.
+        #expect(listings.filter { $0["syncToken"] == nil }.count == 5)
         #expect(listings.filter { $0["syncToken"] != nil }.count == 4)
     }
 
@@ -115,7 +117,7 @@ struct SyncAsTimeMovesTests {
         }
         let log = try fake.get("/_log") as? [[String: Any]] ?? []
         let rounds = log.filter { ($0["path"] as? String ?? "").hasSuffix("/calendarView/delta") }
-        #expect(rounds.filter { ($0["query"] as? String ?? "").contains("startDateTime") }.count == 4)
+        #expect(rounds.filter { ($0["query"] as? String ?? "").contains("startDateTime") }.count == 5)
         #expect(rounds.filter { ($0["query"] as? String ?? "").contains("deltatoken") }.count == 4)
     }
 

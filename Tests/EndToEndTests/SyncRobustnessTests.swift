@@ -40,6 +40,29 @@ struct SyncRobustnessTests {
         #expect(try events(fake, calendar: Self.travaux).count == 2)
     }
 
+    @Test("reconnecting while a sync runs waits for it: the old calendar's token and exports never land on the new connection")
+    func reconnectWaitsForSync() throws {
+        let world = try OAuthSyncWorld(google: true)
+        let fake = world.google!
+        try world.succeed(["calendars", "connect", "google", "--refresh-token-stdin"], stdin: GoogleSyncTests.refreshToken + "\n")
+        try world.book("Coupe homme", "2026-11-26", "15:00")
+        try fake.control(["fail": [["path": "/events", "hold": true, "times": 1]]])
+        let sync = OAuthSyncWorld.Background(["sync", "calendars"], world: world, name: "sync")
+        defer { sync.stop() }
+        #expect(try world.eventually { (try fake.get("/_control") as? [String: Any])?["held"] as? Int == 1 })
+        let reconnect = OAuthSyncWorld.Background(["calendars", "connect", "google", "--refresh-token-stdin", "--calendar", "Travaux"],
+                                                  world: world, name: "reconnect", stdin: GoogleSyncTests.refreshToken + "\n")
+        defer { reconnect.stop() }
+        #expect(try world.eventually { try world.waitingForLock() == 1 }, "the reconnection waits for the sync's lock")
+        try fake.control(["release": true])
+        #expect(try sync.finish(within: 120).status == 0)
+        #expect(try reconnect.finish(within: 120).status == 0)
+        #expect(try world.stored("google").syncToken == nil, "the new connection starts with a full fetch")
+        #expect(try world.exportRows("google").isEmpty, "the old calendar's exports do not count")
+        #expect(try world.sync().contains("exported 1"))
+        #expect(try events(fake, calendar: Self.travaux).count == 1)
+    }
+
     @Test("a database error while importing Google is Google's failure: Outlook still syncs, and Google's refreshed token is stored and used")
     func databaseErrorIsOneProvidersFailure() throws {
         let world = try OAuthSyncWorld(google: true, graph: true)

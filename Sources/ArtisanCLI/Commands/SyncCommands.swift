@@ -16,7 +16,7 @@ enum SyncCommands {
             blocks imported before, in one transaction, once the whole fetch succeeded (a failed fetch keeps \
             them); then every active booking gets an event, a rescheduled one's event moves and a cancelled \
             one's is deleted. Incremental fetches are trusted only while the horizon stays within the reach of \
-            the last full fetch (the horizon plus 7 days), so events that come into the horizon as days pass are \
+            the last full fetch (the horizon, or --days, plus 7 days), so events that come into the horizon as days pass are \
             imported. A failure of any kind in one calendar never stops the others, and renewed tokens are \
             always stored. One sync per artisan at a time. Exit 0 when all succeeded, 75 when something \
             temporary failed (or another sync of the same artisan runs), 77 when a calendar needs reconnecting \

@@ -88,6 +88,11 @@ public struct ArtisanProfile {
                 }
             }
             if artisan != current { try repositories.artisans.update(artisan) }
+            if artisan.timezone != current.timezone {
+                // All-day events were read as days of the old zone: the next sync reads them afresh.
+                let calendars = repositories.calendars(of: artisan.id)
+                for connection in try calendars.all() { try calendars.storeSyncState(connection.id, .none) }
+            }
             return artisan
         }
     }

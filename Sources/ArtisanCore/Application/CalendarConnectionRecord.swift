@@ -19,14 +19,16 @@ public struct CalendarConnectionRecord: Sendable, Equatable {
     public var tokenExpiresAt: Timestamp?
     public var lastSyncAt: Timestamp?
     public var syncToken: String?
-    /// How far the fetches behind `syncToken` reach: past it, only a full fetch sees the events.
+    /// The span the fetches behind `syncToken` cover: outside it, only a full fetch sees the events.
+    public var syncCoveredFrom: Timestamp?
     public var syncCoveredUntil: Timestamp?
     public var state: State
     public var lastError: String?
 
     public init(id: UUID = UUID(), provider: CalendarProviderID, account: String?, calendarID: String?, calendarName: String?, serverURL: String?,
                 accessTokenEncrypted: String, refreshTokenEncrypted: String?, tokenExpiresAt: Timestamp?, lastSyncAt: Timestamp? = nil,
-                syncToken: String? = nil, syncCoveredUntil: Timestamp? = nil, state: State = .active, lastError: String? = nil) {
+                syncToken: String? = nil, syncCoveredFrom: Timestamp? = nil, syncCoveredUntil: Timestamp? = nil, state: State = .active,
+                lastError: String? = nil) {
         self.id = id
         self.provider = provider
         self.account = account
@@ -38,6 +40,7 @@ public struct CalendarConnectionRecord: Sendable, Equatable {
         self.tokenExpiresAt = tokenExpiresAt
         self.lastSyncAt = lastSyncAt
         self.syncToken = syncToken
+        self.syncCoveredFrom = syncCoveredFrom
         self.syncCoveredUntil = syncCoveredUntil
         self.state = state
         self.lastError = lastError

@@ -1,12 +1,28 @@
-/// The artisan's connected calendars (`calendars connect | list | disconnect | feed`).
+/// The artisan's connected calendars (`calendars connect | list | disconnect | feed`). Connecting
+/// and disconnecting wait for a running sync of the artisan (its lock), which would otherwise
+/// write the old calendar's token, credentials and events over the new connection.
 public struct CalendarConnections {
     let context: ServiceContext
+    let locks: any ExclusiveLocks
 
-    public init(_ context: ServiceContext) { self.context = context }
+    public init(_ context: ServiceContext, locks: any ExclusiveLocks) {
+        self.context = context
+        self.locks = locks
+    }
 
-    /// Stores a new connection, or replaces the provider's (see `CalendarRepository.save`).
+    /// Stores a new connection, or replaces the provider's. Another account or calendar than
+    /// before: the old calendar's blocks and export records no longer count, so every active
+    /// booking is exported to the new calendar once.
     public func connect(_ record: CalendarConnectionRecord) throws {
-        try withCalendars { calendars, _ in try calendars.save(record) }
+        try withSyncLock {
+            try withCalendars { calendars, _ in
+                if let previous = try calendars.all().first(where: { $0.provider == record.provider }),
+                   previous.account != record.account || previous.calendarID != record.calendarID || previous.serverURL != record.serverURL {
+                    try calendars.forgetBlocks(record.provider)
+                }
+                try calendars.save(record)
+            }
+        }
     }
 
     public func list() throws -> [CalendarConnectionRecord] {
@@ -15,13 +31,20 @@ public struct CalendarConnections {
 
     /// Forgets a connection and the blocks imported from it, once `confirm` (which may refuse by throwing) agrees.
     public func disconnect(_ provider: CalendarProviderID, confirm: () throws -> Void) throws {
-        try withCalendars { calendars, _ in
-            guard try calendars.all().contains(where: { $0.provider == provider }) else {
-                throw ArtisanError.notFound("no \(provider.rawValue) calendar is connected")
+        try withSyncLock {
+            try withCalendars { calendars, _ in
+                guard try calendars.all().contains(where: { $0.provider == provider }) else {
+                    throw ArtisanError.notFound("no \(provider.rawValue) calendar is connected")
+                }
+                try confirm()
+                try calendars.delete(provider)
             }
-            try confirm()
-            try calendars.delete(provider)
         }
+    }
+
+    private func withSyncLock(_ body: () throws -> Void) throws {
+        let artisan = try context.store.read { try context.artisan(in: $0) }
+        _ = try locks.withLock(CalendarSyncService.lockScope, id: artisan.id, wait: true, body)
     }
 
     /// What the iCalendar feed shows: the active bookings from `from` (default today) to `to`

@@ -6,7 +6,8 @@
 /// Busy time stays complete as the clock moves: incremental fetches (sync tokens, delta links,
 /// ctags) only report changes, so an event beyond the reach of the fetch the token came from
 /// would never arrive. Each full fetch therefore reaches `slackDays` past the horizon, records
-/// how far it reached, and the next run is incremental only while the horizon stays within it.
+/// how far it reached, and the next run is incremental only while the horizon stays within it
+/// (and the clock has not gone back before the last run, whose ended blocks were dropped).
 /// Blocks outside [now, reach) are dropped, so the stored blocks always equal what a full fetch
 /// at the latest clock would give.
 public struct CalendarSyncService {
@@ -60,19 +61,20 @@ struct CalendarRun {
         let started = ContinuousClock.now
         do {
             let provider = try providers.provider(for: record, zone: zone, now: now)
+            var stored: CalendarCredentials?
             do {
+                defer { storeRenewed(provider, &stored, report: &report) }
                 try importBusy(provider, report: &report)
-                try exportBookings(provider, report: &report)
             } catch {
                 report.fail(error)
             }
-            if let renewed = provider.renewedCredentials {
+            if report.outcome == .ok {
                 do {
-                    let sealed = try providers.seal(renewed)
-                    try store.transaction { try $0.calendars(of: artisan.id).storeCredentials(record.id, sealed) }
+                    try exportBookings(provider, report: &report)
                 } catch {
                     report.fail(error)
                 }
+                storeRenewed(provider, &stored, report: &report)
             }
         } catch {
             report.fail(error)
@@ -95,33 +97,48 @@ struct CalendarRun {
         return report
     }
 
+    /// Stores credentials the provider renewed, once each: right after the import (a run killed
+    /// while exporting keeps them) and again at the end if they changed.
+    func storeRenewed(_ provider: any CalendarProvider, _ stored: inout CalendarCredentials?, report: inout CalendarSyncReport) {
+        guard let renewed = provider.renewedCredentials, renewed != stored else { return }
+        do {
+            let sealed = try providers.seal(renewed)
+            try store.transaction { try $0.calendars(of: artisan.id).storeCredentials(record.id, sealed) }
+            stored = renewed
+        } catch {
+            report.fail(error)
+        }
+    }
+
     /// Fetches first (nothing is touched if it fails), then applies in one transaction with the
     /// new sync state.
     func importBusy(_ provider: any CalendarProvider, report: inout CalendarSyncReport) throws {
         let horizon = now.adding(minutes: days * 1440)
-        let resumable = record.syncToken != nil && (record.syncCoveredUntil.map { $0 >= horizon } ?? false)
+        let resumable = record.syncToken != nil && (record.syncCoveredFrom.map { $0 <= now } ?? false)
+            && (record.syncCoveredUntil.map { $0 >= horizon } ?? false)
         let reach = resumable ? record.syncCoveredUntil! : horizon.adding(minutes: CalendarSyncService.slackDays * 1440)
         let fetch = try provider.fetchBusy(window: Interval(start: now, end: reach), syncToken: resumable ? record.syncToken : nil)
-        try store.transaction { repositories in
+        let (imported, removed) = try store.transaction { repositories in
             let calendars = repositories.calendars(of: artisan.id)
-            // Our own booking events come back from the calendar: they must not block their own slots.
+            // Our own booking events come back from the calendar: they must not block their own
+            // slots, even one imported before it was known as ours (an export whose record was lost).
             let exported = try calendars.exportedIDs(record.provider)
-            let events = fetch.events.filter { !exported.contains($0.id) }
-            let kept = events.filter { $0.end > $0.start && $0.end > now && $0.start < reach }
+            let kept = fetch.events.filter { !exported.contains($0.id) && $0.end > $0.start && $0.end > now && $0.start < reach }
             let before = try calendars.importedIDs(record.provider)
             switch fetch.mode {
             case .full:
                 try calendars.deleteImported(record.provider, ids: nil)
             case .incremental:
-                try calendars.deleteImported(record.provider, ids: events.map(\.id) + fetch.removedIDs)
+                try calendars.deleteImported(record.provider, ids: fetch.events.map(\.id) + fetch.removedIDs + exported)
             }
             try calendars.insertImported(record.provider, kept)
             try calendars.pruneImported(record.provider, endedBy: now)
+            try calendars.storeSyncState(record.id, SyncState(token: fetch.nextSyncToken, coveredFrom: now, coveredUntil: reach))
             let after = try calendars.importedIDs(record.provider)
-            report.imported = after.subtracting(before).count
-            report.removed = before.subtracting(after).count
-            try calendars.storeSyncState(record.id, token: fetch.nextSyncToken, coveredUntil: reach)
+            return (after.subtracting(before).count, before.subtracting(after).count)
         }
+        report.imported = imported
+        report.removed = removed
     }
 
     func exportBookings(_ provider: any CalendarProvider, report: inout CalendarSyncReport) throws {

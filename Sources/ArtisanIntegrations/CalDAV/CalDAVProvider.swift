@@ -163,7 +163,7 @@ struct DAVClient: Sendable {
     func failure(_ response: HTTPResponse, _ what: String) -> CalendarError {
         switch response.status {
         case 401, 403: CalendarError(.revoked, "\(what): the CalDAV server refused the credentials (HTTP \(response.status))")
-        case 404: CalendarError(.notFound, "\(what): not found")
+        case 404, 410: CalendarError(.notFound, "\(what): not found (HTTP \(response.status))")
         default: CalendarError(.temporary, "\(what): HTTP \(response.status)")
         }
     }

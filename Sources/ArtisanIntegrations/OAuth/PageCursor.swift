@@ -18,7 +18,7 @@ struct PageCursor {
         guard seen.insert(next).inserted else {
             throw CalendarError(.temporary, "\(service.name) repeated a page of \(what): the listing was abandoned")
         }
-        guard seen.count <= limit else {
+        guard seen.count < limit else {
             throw CalendarError(.temporary, "\(service.name): more than \(limit) pages of \(what)")
         }
     }

@@ -1,1 +1,1 @@
-ALTER TABLE calendar_connections DROP COLUMN sync_covered_until;
+ALTER TABLE calendar_connections DROP COLUMN sync_covered_from, DROP COLUMN sync_covered_until;

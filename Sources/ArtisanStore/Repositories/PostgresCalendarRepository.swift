@@ -17,7 +17,7 @@ public struct PostgresCalendarRepository: CalendarRepository {
 
     static let columns = """
         id, provider_id, account, calendar_id, calendar_name, server_url, access_token_encrypted, refresh_token_encrypted,
-        token_expires_at, last_sync_at, sync_token, sync_covered_until, state, last_error
+        token_expires_at, last_sync_at, sync_token, sync_covered_from, sync_covered_until, state, last_error
         """
 
     /// An imported event's id as stored: ids longer than the column (VARCHAR(255)) by their MD5,
@@ -32,11 +32,6 @@ public struct PostgresCalendarRepository: CalendarRepository {
     }
 
     public func save(_ record: CalendarConnectionRecord) throws {
-        let previous = try all().first { $0.provider == record.provider }
-        if let previous, previous.account != record.account || previous.calendarID != record.calendarID || previous.serverURL != record.serverURL {
-            // Another calendar: what was imported from or exported to the old one no longer counts.
-            try connection.execute("DELETE FROM external_busy_blocks WHERE artisan_id = \(artisan) AND provider_id = \(record.provider.rawValue)")
-        }
         try connection.execute("""
             INSERT INTO calendar_connections (id, artisan_id, provider_id, account, calendar_id, calendar_name, server_url,
                 access_token_encrypted, refresh_token_encrypted, token_expires_at, sync_token, state, last_error, is_active)
@@ -46,15 +41,19 @@ public struct PostgresCalendarRepository: CalendarRepository {
             ON CONFLICT (artisan_id, provider_id) DO UPDATE SET account = EXCLUDED.account, calendar_id = EXCLUDED.calendar_id,
                 calendar_name = EXCLUDED.calendar_name, server_url = EXCLUDED.server_url,
                 access_token_encrypted = EXCLUDED.access_token_encrypted, refresh_token_encrypted = EXCLUDED.refresh_token_encrypted,
-                token_expires_at = EXCLUDED.token_expires_at, sync_token = NULL, sync_covered_until = NULL, state = 'active',
+                token_expires_at = EXCLUDED.token_expires_at, sync_token = NULL, sync_covered_from = NULL, sync_covered_until = NULL, state = 'active',
                 last_error = NULL, is_active = true, updated_at = artisan_now()
             """)
+    }
+
+    public func forgetBlocks(_ provider: CalendarProviderID) throws {
+        try connection.execute("DELETE FROM external_busy_blocks WHERE artisan_id = \(artisan) AND provider_id = \(provider.rawValue)")
     }
 
     /// Removes the connection, the blocks it imported and the export records of its events.
     @discardableResult
     public func delete(_ provider: CalendarProviderID) throws -> Bool {
-        try connection.execute("DELETE FROM external_busy_blocks WHERE artisan_id = \(artisan) AND provider_id = \(provider.rawValue)")
+        try forgetBlocks(provider)
         return try connection.execute("DELETE FROM calendar_connections WHERE artisan_id = \(artisan) AND provider_id = \(provider.rawValue)") > 0
     }
 
@@ -67,9 +66,10 @@ public struct PostgresCalendarRepository: CalendarRepository {
             """)
     }
 
-    public func storeSyncState(_ id: UUID, token: String?, coveredUntil: Timestamp?) throws {
+    public func storeSyncState(_ id: UUID, _ state: SyncState) throws {
         try connection.execute("""
-            UPDATE calendar_connections SET sync_token = \(token), sync_covered_until = \(coveredUntil), updated_at = artisan_now()
+            UPDATE calendar_connections SET sync_token = \(state.token), sync_covered_from = \(state.coveredFrom),
+                   sync_covered_until = \(state.coveredUntil), updated_at = artisan_now()
             WHERE id = \(id) AND artisan_id = \(artisan)
             """)
     }
@@ -172,7 +172,8 @@ public struct PostgresCalendarRepository: CalendarRepository {
             serverURL: try row.decode("server_url", as: String?.self), accessTokenEncrypted: try row.decode("access_token_encrypted"),
             refreshTokenEncrypted: try row.decode("refresh_token_encrypted", as: String?.self),
             tokenExpiresAt: try row.decode("token_expires_at", as: Timestamp?.self), lastSyncAt: try row.decode("last_sync_at", as: Timestamp?.self),
-            syncToken: try row.decode("sync_token", as: String?.self), syncCoveredUntil: try row.decode("sync_covered_until", as: Timestamp?.self),
+            syncToken: try row.decode("sync_token", as: String?.self),
+            syncCoveredFrom: try row.decode("sync_covered_from", as: Timestamp?.self), syncCoveredUntil: try row.decode("sync_covered_until", as: Timestamp?.self),
             state: state, lastError: try row.decode("last_error", as: String?.self))
     }
 }

@@ -81,11 +81,56 @@ struct CalendarSyncServiceTests {
                     break
                 }
             }
-            let moves = [0, 15, 60, 1440, 3 * 1440, 7 * 1440, 20 * 1440]
+            let moves = [0, 15, 60, 1440, 3 * 1440, 7 * 1440, 20 * 1440, -60, -3 * 1440]
             now = now.adding(minutes: moves.randomElement(using: &random)!)
             _ = try fixture.sync(calendars, at: now)
             Self.check(fixture, google, now: now, "seed \(seed), step \(step)")
         }
+    }
+
+    @Test("the clock moved back before the last run: a full fetch brings back what that run dropped")
+    func clockMovesBack() throws {
+        let fixture = ServiceFixture(horizonDays: 30)
+        fixture.connect([.google])
+        let calendars = FakeCalendars()
+        let google = calendars.calendar(.google)
+        google.upsert(Self.event("tomorrow", at: 1))
+        _ = try fixture.sync(calendars, at: Self.start.adding(minutes: 3 * 1440))
+        #expect(fixture.imported(.google).isEmpty)
+        _ = try fixture.sync(calendars, at: Self.start)
+        Self.check(fixture, google, now: Self.start, "back three days")
+        #expect(google.fullFetches == 2)
+    }
+
+    @Test("an event of ours imported as busy time before its export was recorded leaves the blocks at the next run")
+    func ownEventImportedEarlier() throws {
+        let fixture = ServiceFixture(noticeMinutes: 0)
+        fixture.connect([.google])
+        let calendars = FakeCalendars()
+        let google = calendars.calendar(.google)
+        let booking = try fixture.bookings(at: "2030-01-07T08:00:00Z").book(fixture.request("2030-01-08", "10:00")).booking
+        // The event made for the booking, listed before the run that made it recorded its id.
+        google.upsert(ExternalEvent(id: "ours-" + booking.id.uuidString.lowercased(), summary: "ours", start: booking.start, end: booking.end))
+        _ = try fixture.sync(calendars, at: Self.start)
+        #expect(fixture.imported(.google).count == 1, "imported first, exported (and so known as ours) after")
+        _ = try fixture.sync(calendars, at: Self.start.adding(minutes: 15))
+        #expect(fixture.imported(.google).isEmpty)
+        #expect(google.incrementalFetches == 1)
+    }
+
+    @Test("credentials renewed during the import are stored even when the export then fails")
+    func renewedBeforeExportFailure() throws {
+        let fixture = ServiceFixture(noticeMinutes: 0)
+        fixture.connect([.google])
+        _ = try fixture.bookings(at: "2030-01-07T08:00:00Z").book(fixture.request("2030-01-08", "10:00"))
+        let calendars = FakeCalendars()
+        let google = calendars.calendar(.google)
+        google.renewOnFetch = CalendarCredentials(accessToken: "new", refreshToken: nil, expiresAt: nil)
+        google.writeFailure = CalendarError(.temporary, "HTTP 503")
+        let reports = try fixture.sync(calendars, at: Self.start)
+        #expect(reports.map(\.outcome) == [.temporary])
+        #expect(fixture.connection(.google)?.accessTokenEncrypted == "sealed:new")
+        #expect(fixture.connection(.google)?.syncToken != nil, "the import succeeded and keeps its token")
     }
 
     @Test("a store failure on one calendar is that calendar's: the others sync, and its renewed token is stored")
@@ -149,6 +194,23 @@ struct CalendarSyncServiceTests {
         }
         #expect(held == true)
         #expect(try fixture.sync(calendars, at: Self.start, email: "lea@example.com").map(\.outcome) == [.ok])
+    }
+
+    @Test("reconnected to another calendar, every active booking is exported to it once; the same calendar again keeps its exports")
+    func reconnect() throws {
+        let fixture = ServiceFixture(noticeMinutes: 0)
+        fixture.connect([.google])
+        let calendars = FakeCalendars()
+        _ = try fixture.bookings(at: "2030-01-07T08:00:00Z").book(fixture.request("2030-01-08", "10:00"))
+        #expect(try fixture.sync(calendars, at: Self.start)[0].exported == 1)
+        let connections = CalendarConnections(fixture.context(), locks: fixture.store)
+        var record = try #require(fixture.connection(.google))
+        try connections.connect(record)
+        #expect(try fixture.sync(calendars, at: Self.start)[0].exported == 0)
+        record.calendarID = "travaux"
+        try connections.connect(record)
+        #expect(try fixture.sync(calendars, at: Self.start)[0].exported == 1)
+        #expect(try fixture.sync(calendars, at: Self.start)[0].exported == 0)
     }
 
     @Test("bookings are exported once, moved when rescheduled, deleted when cancelled")

@@ -56,7 +56,10 @@ struct CatalogueUseCaseTests {
         #expect { try profile.update(.init(slotMinutes: "45")) } throws: { ($0 as? ArtisanError)?.message.hasPrefix("--slot-minutes:") == true }
         _ = try ServiceCatalogue(fixture.context()).create(.init(name: "Long", duration: "90", price: "80", depositRate: "0"))
         #expect { try profile.update(.init(slotMinutes: "60")) } throws: { ($0 as? ArtisanError)?.message.contains("does not divide the 90-minute") == true }
+        fixture.connect([.google])
+        fixture.store.state.connections[fixture.artisan.id]![0].syncToken = "token-1"
         #expect(try profile.update(.init(timezone: "America/New_York", slotMinutes: "15")).settings.slotMinutes == 15)
+        #expect(fixture.connection(.google)?.syncToken == nil, "a new zone: all-day events are read afresh by a full fetch")
         #expect { try profile.update(.init(timezone: "Mars/Olympus")) } throws: { ($0 as? ArtisanError)?.message.hasPrefix("--timezone:") == true }
         let paul = try profile.create(.init(name: "Paul", email: "paul@example.com"))
         #expect { try profile.create(.init(name: "Paul", email: "PAUL@example.com")) } throws: {

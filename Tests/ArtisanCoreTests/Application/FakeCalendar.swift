@@ -15,6 +15,8 @@ final class FakeCalendar: CalendarProvider {
     private(set) var incrementalFetches = 0
     private(set) var puts: [String: BookingEvent] = [:]
     var failure: (any Error)?
+    /// Fails writes only (event creation, update, deletion).
+    var writeFailure: (any Error)?
     var renewOnFetch: CalendarCredentials?
 
     init(_ id: CalendarProviderID) { self.id = id }
@@ -46,14 +48,14 @@ final class FakeCalendar: CalendarProvider {
     }
 
     func putEvent(_ event: BookingEvent, existingID: String?) throws -> String {
-        if let failure { throw failure }
+        if let failure = failure ?? writeFailure { throw failure }
         let id = existingID ?? "ours-" + event.bookingID
         puts[id] = event
         return id
     }
 
     func deleteEvent(id: String) throws {
-        if let failure { throw failure }
+        if let failure = failure ?? writeFailure { throw failure }
         puts[id] = nil
     }
 }

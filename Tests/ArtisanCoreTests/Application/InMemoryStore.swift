@@ -182,10 +182,21 @@ final class InMemoryStore: TransactionRunner, ExclusiveLocks {
         let artisan: UUID
 
         func all() throws -> [CalendarConnectionRecord] { store.state.connections[artisan, default: []] }
+        /// As PostgreSQL's upsert: the provider's row keeps its id, its sync state starts afresh.
         func save(_ record: CalendarConnectionRecord) throws {
-            store.state.connections[artisan] = try all().filter { $0.provider != record.provider } + [record]
+            var fresh = record
+            fresh.id = try all().first { $0.provider == record.provider }?.id ?? record.id
+            fresh.syncToken = nil
+            fresh.syncCoveredFrom = nil
+            fresh.syncCoveredUntil = nil
+            store.state.connections[artisan] = try all().filter { $0.provider != record.provider } + [fresh]
+        }
+        func forgetBlocks(_ provider: CalendarProviderID) throws {
+            store.state.imported[artisan, default: [:]][provider] = nil
+            store.state.exports[artisan, default: [:]][provider] = nil
         }
         func delete(_ provider: CalendarProviderID) throws -> Bool {
+            try forgetBlocks(provider)
             let before = try all()
             store.state.connections[artisan] = before.filter { $0.provider != provider }
             return before.count != store.state.connections[artisan]!.count
@@ -204,10 +215,11 @@ final class InMemoryStore: TransactionRunner, ExclusiveLocks {
                 $0.tokenExpiresAt = sealed.expiresAt
             }
         }
-        func storeSyncState(_ connection: UUID, token: String?, coveredUntil: Timestamp?) throws {
+        func storeSyncState(_ connection: UUID, _ state: SyncState) throws {
             update(connection) {
-                $0.syncToken = token
-                $0.syncCoveredUntil = coveredUntil
+                $0.syncToken = state.token
+                $0.syncCoveredFrom = state.coveredFrom
+                $0.syncCoveredUntil = state.coveredUntil
             }
         }
         func recordOutcome(_ connection: UUID, state: CalendarConnectionRecord.State, error: String?, syncedAt: Timestamp?) throws {

@@ -8,14 +8,14 @@ import Foundation
 /// records of the events they export.
 public protocol CalendarRepository {
     func all() throws -> [CalendarConnectionRecord]
-    /// Creates the provider's connection, or replaces it. Reconnecting to another account or
-    /// calendar forgets the old calendar's imported blocks and export records, so every active
-    /// booking is exported to the new calendar once.
+    /// Creates the provider's connection, or replaces it (its sync state starts afresh).
     func save(_ record: CalendarConnectionRecord) throws
+    /// Forgets what was imported from and exported to the provider's calendar.
+    func forgetBlocks(_ provider: CalendarProviderID) throws
     @discardableResult func delete(_ provider: CalendarProviderID) throws -> Bool
     func storeCredentials(_ connection: UUID, _ sealed: SealedCredentials) throws
-    /// Where incremental sync resumes: the provider's token and how far its fetches reach.
-    func storeSyncState(_ connection: UUID, token: String?, coveredUntil: Timestamp?) throws
+    /// Where incremental sync resumes: the provider's token and the span its fetches cover.
+    func storeSyncState(_ connection: UUID, _ state: SyncState) throws
     func recordOutcome(_ connection: UUID, state: CalendarConnectionRecord.State, error: String?, syncedAt: Timestamp?) throws
 
     func importedIDs(_ provider: CalendarProviderID) throws -> Set<String>
@@ -39,7 +39,6 @@ public struct ExportCandidate: Sendable {
     public let eventID: String?
     public let exportedStart: Timestamp?
     public let exportedEnd: Timestamp?
-    public var isExported: Bool { eventID != nil }
 
     public init(booking: Booking, eventID: String?, exportedStart: Timestamp?, exportedEnd: Timestamp?) {
         self.booking = booking
@@ -47,6 +46,23 @@ public struct ExportCandidate: Sendable {
         self.exportedStart = exportedStart
         self.exportedEnd = exportedEnd
     }
+}
+
+/// Where a connection's incremental sync resumes: the provider's token, valid for busy time from
+/// `coveredFrom` (the last run's clock: blocks ended before it were dropped) to `coveredUntil`.
+public struct SyncState: Sendable, Equatable {
+    public var token: String?
+    public var coveredFrom: Timestamp?
+    public var coveredUntil: Timestamp?
+
+    public init(token: String?, coveredFrom: Timestamp?, coveredUntil: Timestamp?) {
+        self.token = token
+        self.coveredFrom = coveredFrom
+        self.coveredUntil = coveredUntil
+    }
+
+    /// No token: the next fetch is a full one.
+    public static let none = SyncState(token: nil, coveredFrom: nil, coveredUntil: nil)
 }
 
 /// Credentials as stored: encrypted by the provider source, never in clear.
