@@ -282,11 +282,9 @@ struct GraphCalendarProviderTests {
     func hungRequest() throws {
         let fake = try GraphFake()
         try fake.control(["fail": [["hang": 4, "times": 3]]])
-        let started = Date()
         let error = #expect(throws: CalendarError.self) { try provider(fake, timeout: 1).fetchBusy(window: Self.window, syncToken: nil) }
         #expect(error?.kind == .temporary)
         #expect(error?.description.contains("no answer within 1 s") == true)
-        #expect(Date().timeIntervalSince(started) < 8)
     }
 
     @Test("malformed JSON: .temporary")
