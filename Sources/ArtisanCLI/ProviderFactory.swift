@@ -10,9 +10,6 @@ struct ProviderFactory: CalendarProviderSource {
 
     static func transport() -> any HTTPTransport { RetryingTransport(CurlTransport()) }
 
-    /// Seconds each provider request may take: `ARTISANCTL_HTTP_TIMEOUT` (1 to 300, checked by the context), default 20.
-    var requestTimeout: Int { context.httpTimeout }
-
     func provider(for record: CalendarConnectionRecord, zone: ZoneRules, now: Timestamp) throws -> any CalendarProvider {
         switch record.provider {
         case .apple:
@@ -22,7 +19,7 @@ struct ProviderFactory: CalendarProviderSource {
             let loader = ZoneRulesLoader(timeZones: context.timeZones)
             return CalDAVProvider(transport: Self.transport(), username: account, password: try box.open(record.accessTokenEncrypted),
                                   calendarURL: url, zone: zone, zoneNamed: { try? loader.rules(for: $0) }, now: now,
-                                  requestTimeout: requestTimeout)
+                                  requestTimeout: context.httpTimeout)
         case .google:
             guard let clientID = context.environment["GOOGLE_CLIENT_ID"], let secret = context.environment["GOOGLE_CLIENT_SECRET"] else {
                 throw ArtisanError.configuration("GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET must be set to sync the Google calendar")
@@ -30,7 +27,7 @@ struct ProviderFactory: CalendarProviderSource {
             let endpoints = GoogleEndpoints(environment: context.environment)
             return GoogleCalendarProvider(transport: Self.transport(), credentials: try credentials(record), clientID: clientID, clientSecret: secret,
                                           calendarID: record.calendarID ?? "primary", apiBase: endpoints.api, oauthBase: endpoints.oauth,
-                                          zone: zone, now: now, requestTimeout: requestTimeout)
+                                          zone: zone, now: now, requestTimeout: context.httpTimeout)
         case .outlook:
             guard let clientID = context.environment["MS_CLIENT_ID"] else {
                 throw ArtisanError.configuration("MS_CLIENT_ID must be set to sync the Outlook calendar")
@@ -39,7 +36,7 @@ struct ProviderFactory: CalendarProviderSource {
                                          calendarID: record.calendarID,
                                          graphBase: context.environment["GRAPH_API_BASE"] ?? "https://graph.microsoft.com",
                                          loginBase: context.environment["MS_LOGIN_BASE"] ?? "https://login.microsoftonline.com",
-                                         zone: zone, now: now, requestTimeout: requestTimeout)
+                                         zone: zone, now: now, requestTimeout: context.httpTimeout)
         }
     }
 

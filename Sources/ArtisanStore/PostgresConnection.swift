@@ -110,19 +110,24 @@ public final class PostgresConnection {
         try Self.check(result)
     }
 
-    /// Runs `body` in a transaction: committed when it returns, rolled back when it throws.
+    /// Runs `body` in a transaction: committed when it returns (rolled back with `commit` false,
+    /// for a dry run), rolled back when it throws. `settings` are set for the transaction only
+    /// (`SET LOCAL`), in the same round trip as BEGIN.
     @discardableResult
-    public func withTransaction<T>(_ body: () throws -> T) throws -> T {
-        try execute("BEGIN")
+    public func withTransaction<T>(settings: [(name: String, value: String)] = [], commit: Bool = true, _ body: () throws -> T) throws -> T {
+        try executeScript((["BEGIN"] + settings.map { "SET LOCAL \($0.name) = \(Self.literal($0.value))" }).joined(separator: "; "))
         do {
             let value = try body()
-            try execute("COMMIT")
+            try execute(commit ? "COMMIT" : "ROLLBACK")
             return value
         } catch {
             if PQtransactionStatus(handle) != PQTRANS_UNKNOWN { _ = try? execute("ROLLBACK") }
             throw error
         }
     }
+
+    /// A string as an SQL literal, for the statements that take no parameters (`SET`).
+    static func literal(_ text: String) -> String { "'" + text.replacing("'", with: "''") + "'" }
 
     // MARK: - The one error checkpoint
 

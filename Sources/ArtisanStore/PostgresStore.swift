@@ -18,16 +18,8 @@ public final class PostgresStore: TransactionRunner, ExclusiveLocks {
     }
 
     public func transaction<T>(rollingBack: Bool, _ body: (any Repositories) throws -> T) throws -> T {
-        guard rollingBack else { return try connection.withTransaction { try unit(body) } }
-        try connection.execute("BEGIN")
-        defer { _ = try? connection.execute("ROLLBACK") }
-        return try unit(body)
-    }
-
-    /// The body of a transaction, which sees the application's clock.
-    private func unit<T>(_ body: (any Repositories) throws -> T) throws -> T {
-        try connection.execute("SELECT set_config('artisan.now', \(clock.now().iso8601()), true)")
-        return try body(PostgresRepositories(connection: connection))
+        let repositories = PostgresRepositories(connection: connection)
+        return try connection.withTransaction(settings: [("artisan.now", clock.now().iso8601())], commit: !rollingBack) { try body(repositories) }
     }
 
     public func read<T>(_ body: (any Repositories) throws -> T) throws -> T {

@@ -14,37 +14,28 @@ public struct CalendarConnections {
     /// before: the old calendar's blocks and export records no longer count, so every active
     /// booking is exported to the new calendar once.
     public func connect(_ record: CalendarConnectionRecord) throws {
-        try withSyncLock {
-            try withCalendars { calendars, _ in
-                if let previous = try calendars.all().first(where: { $0.provider == record.provider }),
-                   previous.account != record.account || previous.calendarID != record.calendarID || previous.serverURL != record.serverURL {
-                    try calendars.forgetBlocks(record.provider)
-                }
-                try calendars.save(record)
+        try withCalendars(lockingSync: true) { calendars in
+            if let previous = try calendars.all().first(where: { $0.provider == record.provider }),
+               previous.account != record.account || previous.calendarID != record.calendarID || previous.serverURL != record.serverURL {
+                try calendars.forgetBlocks(record.provider)
             }
+            try calendars.save(record)
         }
     }
 
     public func list() throws -> [CalendarConnectionRecord] {
-        try withCalendars { calendars, _ in try calendars.all() }
+        try withCalendars(lockingSync: false) { try $0.all() }
     }
 
     /// Forgets a connection and the blocks imported from it, once `confirm` (which may refuse by throwing) agrees.
     public func disconnect(_ provider: CalendarProviderID, confirm: () throws -> Void) throws {
-        try withSyncLock {
-            try withCalendars { calendars, _ in
-                guard try calendars.all().contains(where: { $0.provider == provider }) else {
-                    throw ArtisanError.notFound("no \(provider.rawValue) calendar is connected")
-                }
-                try confirm()
-                try calendars.delete(provider)
+        try withCalendars(lockingSync: true) { calendars in
+            guard try calendars.all().contains(where: { $0.provider == provider }) else {
+                throw ArtisanError.notFound("no \(provider.rawValue) calendar is connected")
             }
+            try confirm()
+            try calendars.delete(provider)
         }
-    }
-
-    private func withSyncLock(_ body: () throws -> Void) throws {
-        let artisan = try context.store.read { try context.artisan(in: $0) }
-        _ = try locks.withLock(CalendarSyncService.lockScope, id: artisan.id, wait: true, body)
     }
 
     /// What the iCalendar feed shows: the active bookings from `from` (default today) to `to`
@@ -70,10 +61,17 @@ public struct CalendarConnections {
         }
     }
 
-    private func withCalendars<T>(_ body: (any CalendarRepository, Artisan) throws -> T) throws -> T {
-        try context.store.transaction { repositories in
-            let artisan = try context.artisan(in: repositories)
-            return try body(repositories.calendars(of: artisan.id), artisan)
+    /// One transaction on the artisan's connections; with `lockingSync`, once the artisan's sync lock is held.
+    private func withCalendars<T>(lockingSync: Bool, _ body: (any CalendarRepository) throws -> T) throws -> T {
+        let artisan = try context.store.read { try context.artisan(in: $0) }
+        guard lockingSync else { return try transaction(artisan, body) }
+        guard let value = try locks.withLock(CalendarSyncService.lockScope, id: artisan.id, wait: true, { try transaction(artisan, body) }) else {
+            throw ArtisanError(.temporary, code: "SYNC_RUNNING", "a 'sync calendars' of \(artisan.email) holds the calendars")
         }
+        return value
+    }
+
+    private func transaction<T>(_ artisan: Artisan, _ body: (any CalendarRepository) throws -> T) throws -> T {
+        try context.store.transaction { try body($0.calendars(of: artisan.id)) }
     }
 }

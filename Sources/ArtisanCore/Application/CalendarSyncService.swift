@@ -56,6 +56,9 @@ struct CalendarRun {
     let store: any TransactionRunner
     let providers: any CalendarProviderSource
 
+    /// The end of the busy time the run maintains, and of the bookings it exports.
+    var horizon: Timestamp { now.adding(minutes: days * 1440) }
+
     func run() -> CalendarSyncReport {
         var report = CalendarSyncReport(provider: record.provider)
         let started = ContinuousClock.now
@@ -113,7 +116,6 @@ struct CalendarRun {
     /// Fetches first (nothing is touched if it fails), then applies in one transaction with the
     /// new sync state.
     func importBusy(_ provider: any CalendarProvider, report: inout CalendarSyncReport) throws {
-        let horizon = now.adding(minutes: days * 1440)
         let resumable = record.syncToken != nil && (record.syncCoveredFrom.map { $0 <= now } ?? false)
             && (record.syncCoveredUntil.map { $0 >= horizon } ?? false)
         let reach = resumable ? record.syncCoveredUntil! : horizon.adding(minutes: CalendarSyncService.slackDays * 1440)
@@ -142,7 +144,6 @@ struct CalendarRun {
     }
 
     func exportBookings(_ provider: any CalendarProvider, report: inout CalendarSyncReport) throws {
-        let horizon = now.adding(minutes: days * 1440)
         let candidates = try store.read { try $0.calendars(of: artisan.id).exportCandidates(record.provider, now: now, until: horizon) }
         for candidate in candidates {
             let booking = candidate.booking

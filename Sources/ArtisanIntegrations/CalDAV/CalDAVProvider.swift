@@ -160,13 +160,14 @@ struct DAVClient: Sendable {
         return document
     }
 
+    /// A password refused (401) means reconnecting, as an OAuth grant refused does; every other
+    /// status means what it means for every provider (`ProviderAnswer`).
     func failure(_ response: HTTPResponse, _ what: String) -> CalendarError {
-        switch response.status {
-        case 401, 403: CalendarError(.revoked, "\(what): the CalDAV server refused the credentials (HTTP \(response.status))")
-        case 404, 410: CalendarError(.notFound, "\(what): not found (HTTP \(response.status))")
-        default: CalendarError(.temporary, "\(what): HTTP \(response.status)")
-        }
+        guard response.status == 401 else { return ProviderAnswer.failure(response.status, service: Self.service, what: what) }
+        return CalendarError(.revoked, "\(what): the CalDAV server refused the credentials (HTTP 401): \(Self.service.reconnect)")
     }
+
+    static let service = RemoteService(name: "CalDAV", reconnect: "reconnect with `artisanctl calendars connect apple`")
 
     /// An href (absolute URL or absolute path) made absolute against the URL it came from.
     func resolve(_ href: String, against base: String) -> String {

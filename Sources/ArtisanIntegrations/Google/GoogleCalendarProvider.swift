@@ -16,7 +16,7 @@ public final class GoogleCalendarProvider: CalendarProvider {
     public let id: CalendarProviderID = .google
     public var renewedCredentials: CalendarCredentials? { session.renewed }
 
-    static let service = OAuthService(name: "Google Calendar", reconnect: "reconnect with `artisanctl calendars connect google`")
+    static let service = RemoteService(name: "Google Calendar", reconnect: "reconnect with `artisanctl calendars connect google`")
 
     private let session: OAuthSession
     private let calendarID: String

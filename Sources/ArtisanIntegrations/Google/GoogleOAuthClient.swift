@@ -54,5 +54,5 @@ struct GoogleOAuthClient: TokenRefresher {
         }
     }
 
-    static let service = OAuthService(name: "Google sign-in", reconnect: "reconnect with `artisanctl calendars connect google`")
+    static let service = RemoteService(name: "Google sign-in", reconnect: "reconnect with `artisanctl calendars connect google`")
 }

@@ -24,8 +24,8 @@ public final class GraphCalendarProvider: CalendarProvider {
     /// The scope asked for when refreshing.
     public static let refreshScope = "offline_access Calendars.ReadWrite"
     /// What a revoked grant tells the user to run.
-    public static let reconnectHint = "reconnect with: artisanctl calendars connect outlook"
-    static let service = OAuthService(name: "Microsoft Graph", reconnect: reconnectHint)
+    public static let reconnectHint = "reconnect with `artisanctl calendars connect outlook`"
+    static let service = RemoteService(name: "Microsoft Graph", reconnect: reconnectHint)
 
     private let session: OAuthSession
     private let calendarID: String?
@@ -213,18 +213,17 @@ struct GraphRefresher: TokenRefresher {
     let clientID: String
 
     func refresh(_ refreshToken: String, now: Timestamp) throws -> CalendarCredentials {
-        let outcome: GraphTokenEndpoint.Outcome
+        let outcome: GraphTokenEndpoint.Refreshed
         do {
-            outcome = try endpoint.request([("client_id", clientID), ("grant_type", "refresh_token"), ("refresh_token", refreshToken),
-                                            ("scope", GraphCalendarProvider.refreshScope)])
+            outcome = try endpoint.refresh(refreshToken, clientID: clientID, scope: GraphCalendarProvider.refreshScope, now: now)
         } catch {
             throw CalendarError(.temporary, "Microsoft sign-in \(error.description)")
         }
         switch outcome {
-        case .granted(let access, let rotated, let expiresIn):
-            return CalendarCredentials(accessToken: access, refreshToken: rotated ?? refreshToken, expiresAt: now.adding(seconds: Int64(expiresIn)))
+        case .granted(let credentials):
+            return credentials
         case .refused(let code, let status):
-            throw ProviderAnswer.tokenFailure(status, service: OAuthService(name: "Microsoft sign-in", reconnect: GraphCalendarProvider.reconnectHint),
+            throw ProviderAnswer.tokenFailure(status, service: RemoteService(name: "Microsoft sign-in", reconnect: GraphCalendarProvider.reconnectHint),
                                               what: "to refresh the access token", code: code)
         }
     }

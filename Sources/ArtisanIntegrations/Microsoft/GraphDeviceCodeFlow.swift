@@ -114,12 +114,9 @@ public struct GraphDeviceCodeFlow: Sendable {
     /// For `--refresh-token-stdin`: exchanges a refresh token for fresh credentials (with the
     /// rotated refresh token).
     public func credentials(fromRefreshToken refreshToken: String) throws -> CalendarCredentials {
-        let outcome = try guarded {
-            try tokenEndpoint.request([("client_id", clientID), ("grant_type", "refresh_token"), ("refresh_token", refreshToken), ("scope", Self.scope)])
-        }
-        switch outcome {
-        case .granted(let access, let rotated, let expires):
-            return CalendarCredentials(accessToken: access, refreshToken: rotated ?? refreshToken, expiresAt: now.adding(seconds: Int64(expires)))
+        switch try guarded({ try tokenEndpoint.refresh(refreshToken, clientID: clientID, scope: Self.scope, now: now) }) {
+        case .granted(let credentials):
+            return credentials
         case .refused(let code, _):
             throw refusal(code, during: "using the refresh token")
         }

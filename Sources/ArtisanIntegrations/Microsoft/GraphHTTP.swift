@@ -68,6 +68,22 @@ struct GraphTokenEndpoint: Sendable {
 
     var url: String { loginBase + GraphWire.loginPath + "/token" }
 
+    /// The refresh-token grant: credentials with the rotated refresh token (else the one given),
+    /// or the refusal.
+    func refresh(_ refreshToken: String, clientID: String, scope: String, now: Timestamp) throws(GraphFailure) -> Refreshed {
+        switch try request([("client_id", clientID), ("grant_type", "refresh_token"), ("refresh_token", refreshToken), ("scope", scope)]) {
+        case .granted(let access, let rotated, let expiresIn):
+            .granted(CalendarCredentials(accessToken: access, refreshToken: rotated ?? refreshToken, expiresAt: now.adding(seconds: Int64(expiresIn))))
+        case .refused(let code, let status):
+            .refused(code, status: status)
+        }
+    }
+
+    enum Refreshed: Sendable {
+        case granted(CalendarCredentials)
+        case refused(String, status: Int)
+    }
+
     func request(_ fields: [(String, String)]) throws(GraphFailure) -> Outcome {
         let response = try exchange.send("POST", url, headers: [("Content-Type", "application/x-www-form-urlencoded"), ("Accept", "application/json")],
                                          body: GraphWire.form(fields))

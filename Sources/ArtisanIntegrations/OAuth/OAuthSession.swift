@@ -7,12 +7,6 @@ protocol TokenRefresher: Sendable {
     func refresh(_ refreshToken: String, now: Timestamp) throws -> CalendarCredentials
 }
 
-/// Who a session talks to, for messages: "Google Calendar", and what reconnecting takes.
-struct OAuthService: Sendable {
-    let name: String
-    let reconnect: String
-}
-
 /// The OAuth 2.0 bearer behaviour shared by the Google and Microsoft providers: every request
 /// carries the access token; one that has expired (or expires within a minute) is refreshed
 /// first; a 401 refreshes once and repeats the request; a 401 after that, or with no refresh
@@ -20,7 +14,7 @@ struct OAuthService: Sendable {
 /// `renewed` for the caller to store. Transport failures are `.temporary`; no message carries a
 /// token.
 final class OAuthSession {
-    let service: OAuthService
+    let service: RemoteService
     private(set) var credentials: CalendarCredentials
     private(set) var renewed: CalendarCredentials?
     private let transport: any HTTPTransport
@@ -30,7 +24,7 @@ final class OAuthSession {
 
     static let expiryMargin: Int64 = 60
 
-    init(service: OAuthService, credentials: CalendarCredentials, transport: any HTTPTransport, refresher: any TokenRefresher,
+    init(service: RemoteService, credentials: CalendarCredentials, transport: any HTTPTransport, refresher: any TokenRefresher,
          now: Timestamp, timeout: Int) {
         self.service = service
         self.credentials = credentials

@@ -3,12 +3,12 @@ import ArtisanCore
 /// Follows a listing's pages (page tokens or next links) and refuses a server that loops: a
 /// repeated cursor or more than `limit` pages abandons the listing, so nothing partial is used.
 struct PageCursor {
-    let service: OAuthService
+    let service: RemoteService
     let what: String
     var limit = 10_000
     private var seen: Set<String> = []
 
-    init(service: OAuthService, what: String) {
+    init(service: RemoteService, what: String) {
         self.service = service
         self.what = what
     }

@@ -1,5 +1,11 @@
 import ArtisanCore
 
+/// A provider as messages name it ("Google Calendar"), and what reconnecting to it takes.
+struct RemoteService: Sendable {
+    let name: String
+    let reconnect: String
+}
+
 /// What an answer that is not a success means, the same for every provider, so one remote failure
 /// gives one exit status and one connection state whatever the calendar:
 ///
@@ -9,7 +15,7 @@ import ArtisanCore
 /// | 404 (the calendar or event is gone) | `.notFound` | needs_reauth, exit 77 (a missing event being moved is re-created instead) |
 /// | 403 rate limit, 429 and 5xx after retries, anything else | `.temporary` | error, exit 75 |
 enum ProviderAnswer {
-    static func failure(_ status: Int, service: OAuthService, what: String, code: String? = nil, rateLimited: Bool = false) -> CalendarError {
+    static func failure(_ status: Int, service: RemoteService, what: String, code: String? = nil, rateLimited: Bool = false) -> CalendarError {
         let detail = "HTTP \(status)" + (code.map { " \(safe($0))" } ?? "")
         switch status {
         case 403 where rateLimited:
@@ -26,7 +32,7 @@ enum ProviderAnswer {
     }
 
     /// The token endpoint's refusal: any 4xx means the grant (or the client) is no longer good.
-    static func tokenFailure(_ status: Int, service: OAuthService, what: String, code: String?) -> CalendarError {
+    static func tokenFailure(_ status: Int, service: RemoteService, what: String, code: String?) -> CalendarError {
         let detail = code.map(safe) ?? "HTTP \(status)"
         if (400...499).contains(status) && status != 429 {
             return CalendarError(.revoked, "\(service.name) refused \(what) (\(detail)): \(service.reconnect)")
