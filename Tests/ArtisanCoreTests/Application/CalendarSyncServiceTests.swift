@@ -10,6 +10,13 @@ struct CalendarSyncServiceTests {
         return ExternalEvent(id: id, summary: id, start: from, end: from.adding(minutes: hours * 60))
     }
 
+    /// `fixture` with only Google connected, and the fake calendar behind it.
+    static func withGoogle(_ fixture: ServiceFixture) -> (ServiceFixture, FakeCalendars, FakeCalendar) {
+        fixture.connect([.google])
+        let calendars = FakeCalendars()
+        return (fixture, calendars, calendars.calendar(.google))
+    }
+
     /// What a full fetch at `now` would give within the horizon, and what the store holds there.
     static func check(_ fixture: ServiceFixture, _ remote: FakeCalendar, now: Timestamp, _ note: Comment) {
         let window = Interval(start: now, end: now.adding(minutes: fixture.artisan.settings.horizonDays * 1440))
@@ -22,10 +29,7 @@ struct CalendarSyncServiceTests {
 
     @Test("an event beyond the horizon at one sync is imported once the horizon reaches it, though it never changed")
     func horizonMovesForward() throws {
-        let fixture = ServiceFixture(horizonDays: 30)
-        fixture.connect([.google])
-        let calendars = FakeCalendars()
-        let google = calendars.calendar(.google)
+        let (fixture, calendars, google) = Self.withGoogle(ServiceFixture(horizonDays: 30))
         google.upsert(Self.event("far", at: 50))
         google.upsert(Self.event("near", at: 3))
         for day in [0, 1, 10, 20, 25, 49, 52] {
@@ -38,10 +42,7 @@ struct CalendarSyncServiceTests {
 
     @Test("syncing every 15 minutes for two weeks stays incremental but for one full fetch a week")
     func incrementalStaysCheap() throws {
-        let fixture = ServiceFixture(horizonDays: 30)
-        fixture.connect([.google])
-        let calendars = FakeCalendars()
-        let google = calendars.calendar(.google)
+        let (fixture, calendars, google) = Self.withGoogle(ServiceFixture(horizonDays: 30))
         var now = Self.start
         for step in 0..<(14 * 96) {
             if step % 200 == 0 { google.upsert(Self.event("e\(step)", at: step / 96 + 31)) }
@@ -90,10 +91,7 @@ struct CalendarSyncServiceTests {
 
     @Test("the clock moved back before the last run: a full fetch brings back what that run dropped")
     func clockMovesBack() throws {
-        let fixture = ServiceFixture(horizonDays: 30)
-        fixture.connect([.google])
-        let calendars = FakeCalendars()
-        let google = calendars.calendar(.google)
+        let (fixture, calendars, google) = Self.withGoogle(ServiceFixture(horizonDays: 30))
         google.upsert(Self.event("tomorrow", at: 1))
         _ = try fixture.sync(calendars, at: Self.start.adding(minutes: 3 * 1440))
         #expect(fixture.imported(.google).isEmpty)
@@ -104,10 +102,7 @@ struct CalendarSyncServiceTests {
 
     @Test("an event of ours imported as busy time before its export was recorded leaves the blocks at the next run")
     func ownEventImportedEarlier() throws {
-        let fixture = ServiceFixture(noticeMinutes: 0)
-        fixture.connect([.google])
-        let calendars = FakeCalendars()
-        let google = calendars.calendar(.google)
+        let (fixture, calendars, google) = Self.withGoogle(ServiceFixture(noticeMinutes: 0))
         let booking = try fixture.bookings(at: "2030-01-07T08:00:00Z").book(fixture.request("2030-01-08", "10:00")).booking
         // The event made for the booking, listed before the run that made it recorded its id.
         google.upsert(ExternalEvent(id: "ours-" + booking.id.uuidString.lowercased(), summary: "ours", start: booking.start, end: booking.end))
@@ -198,9 +193,7 @@ struct CalendarSyncServiceTests {
 
     @Test("reconnected to another calendar, every active booking is exported to it once; the same calendar again keeps its exports")
     func reconnect() throws {
-        let fixture = ServiceFixture(noticeMinutes: 0)
-        fixture.connect([.google])
-        let calendars = FakeCalendars()
+        let (fixture, calendars, _) = Self.withGoogle(ServiceFixture(noticeMinutes: 0))
         _ = try fixture.bookings(at: "2030-01-07T08:00:00Z").book(fixture.request("2030-01-08", "10:00"))
         #expect(try fixture.sync(calendars, at: Self.start)[0].exported == 1)
         let connections = CalendarConnections(fixture.context(), locks: fixture.store)
@@ -215,10 +208,7 @@ struct CalendarSyncServiceTests {
 
     @Test("bookings are exported once, moved when rescheduled, deleted when cancelled")
     func exports() throws {
-        let fixture = ServiceFixture(noticeMinutes: 0, deadlineHours: 0)
-        fixture.connect([.google])
-        let calendars = FakeCalendars()
-        let google = calendars.calendar(.google)
+        let (fixture, calendars, google) = Self.withGoogle(ServiceFixture(noticeMinutes: 0, deadlineHours: 0))
         let bookings = fixture.bookings(at: "2030-01-07T08:00:00Z")
         let placed = try bookings.book(fixture.request("2030-01-08", "10:00"))
         _ = try fixture.sync(calendars, at: Self.start)
