@@ -15,11 +15,11 @@ _artisanctl() {
         if [[ $word == "=" ]]; then skip=1; continue; fi
         if ((skip)); then skip=0; continue; fi
         case "$word" in
-            --database|-d|--artisan|--output|-o|--log-format|--env-file|--name|--email|--phone|--timezone|--plan|--slot-minutes|--min-notice-minutes|--horizon-days|--cancellation-hours|--duration|--price|--deposit-rate|--description|--buffer-before|--buffer-after|--to|--from-time|--to-time|--reason|--service|-s|--date|--days|--time|--from|--status|--customer|--file|-f|--calendar|--username|--url|--provider|--steps|-n|--dir) skip=1 ;;
+            --database|-d|--artisan|--output|-o|--log-format|--env-file|--name|--email|--phone|--timezone|--plan|--slot-minutes|--min-notice-minutes|--horizon-days|--cancellation-hours|--payment-hold-minutes|--pay-link-hold-hours|--duration|--price|--deposit-rate|--description|--buffer-before|--buffer-after|--to|--from-time|--to-time|--reason|--service|-s|--date|--days|--time|--from|--status|--customer|--file|-f|--calendar|--username|--url|--provider|--signature|--payload-file|--steps|-n|--dir) skip=1 ;;
             -*) ;;
             *)
                 case "${cmdpath:+$cmdpath }$word" in
-                    "artisan"|"artisan init"|"artisan show"|"artisan set"|"services"|"services list"|"services show"|"services create"|"services update"|"services archive"|"services restore"|"services delete"|"hours"|"hours list"|"hours set"|"hours clear"|"breaks"|"breaks list"|"breaks add"|"breaks remove"|"timeoff"|"timeoff list"|"timeoff add"|"timeoff remove"|"availability"|"bookings"|"bookings create"|"bookings list"|"bookings show"|"bookings cancel"|"bookings reschedule"|"catalog"|"catalog export"|"catalog apply"|"calendars"|"calendars connect"|"calendars connect google"|"calendars connect outlook"|"calendars connect apple"|"calendars list"|"calendars disconnect"|"calendars feed"|"sync"|"sync calendars"|"db"|"db up"|"db down"|"db status"|"db env"|"migrate"|"migrate latest"|"migrate rollback"|"migrate status"|"migrate make"|"completion"|"man"|"help"|"shell") cmdpath="${cmdpath:+$cmdpath }$word" ;;
+                    "artisan"|"artisan init"|"artisan show"|"artisan set"|"services"|"services list"|"services show"|"services create"|"services update"|"services archive"|"services restore"|"services delete"|"hours"|"hours list"|"hours set"|"hours clear"|"breaks"|"breaks list"|"breaks add"|"breaks remove"|"timeoff"|"timeoff list"|"timeoff add"|"timeoff remove"|"availability"|"bookings"|"bookings create"|"bookings list"|"bookings show"|"bookings cancel"|"bookings reschedule"|"catalog"|"catalog export"|"catalog apply"|"calendars"|"calendars connect"|"calendars connect google"|"calendars connect outlook"|"calendars connect apple"|"calendars list"|"calendars disconnect"|"calendars feed"|"sync"|"sync calendars"|"payments"|"payments list"|"payments show"|"payments mark-paid"|"payments sync"|"webhooks"|"webhooks stripe"|"db"|"db up"|"db down"|"db status"|"db env"|"migrate"|"migrate latest"|"migrate rollback"|"migrate status"|"migrate make"|"completion"|"man"|"help"|"shell") cmdpath="${cmdpath:+$cmdpath }$word" ;;
                     *) args=$((args + 1)) ;;
                 esac
                 ;;
@@ -33,26 +33,27 @@ _artisanctl() {
         --status) COMPREPLY=($(compgen -W "confirmed cancelled rescheduled" -- "$cur")); return ;;
         --file|-f) COMPREPLY=($(compgen -f -- "$cur")); return ;;
         --provider) COMPREPLY=($(compgen -W "google outlook apple" -- "$cur")); return ;;
+        --payload-file) COMPREPLY=($(compgen -f -- "$cur")); return ;;
         --dir) COMPREPLY=($(compgen -f -- "$cur")); return ;;
-        --database|-d|--artisan|--output|-o|--log-format|--env-file|--name|--email|--phone|--timezone|--plan|--slot-minutes|--min-notice-minutes|--horizon-days|--cancellation-hours|--duration|--price|--deposit-rate|--description|--buffer-before|--buffer-after|--to|--from-time|--to-time|--reason|--service|-s|--date|--days|--time|--from|--status|--customer|--file|-f|--calendar|--username|--url|--provider|--steps|-n|--dir) return ;;
+        --database|-d|--artisan|--output|-o|--log-format|--env-file|--name|--email|--phone|--timezone|--plan|--slot-minutes|--min-notice-minutes|--horizon-days|--cancellation-hours|--payment-hold-minutes|--pay-link-hold-hours|--duration|--price|--deposit-rate|--description|--buffer-before|--buffer-after|--to|--from-time|--to-time|--reason|--service|-s|--date|--days|--time|--from|--status|--customer|--file|-f|--calendar|--username|--url|--provider|--signature|--payload-file|--steps|-n|--dir) return ;;
     esac
     if ((inline)); then return; fi
     case "$cmdpath" in
         "")
-            candidates="artisan services hours breaks timeoff availability bookings catalog calendars sync db migrate completion man help shell"
+            candidates="artisan services hours breaks timeoff availability bookings catalog calendars sync payments webhooks db migrate completion man help shell"
             flags="--database -d --artisan --output -o --json --no-color --quiet -q --verbose -v --log-format --env-file --yes -y --help -h --version" ;;
         "artisan")
             candidates="init show set"
             flags="--database -d --artisan --output -o --json --no-color --quiet -q --verbose -v --log-format --env-file --yes -y --help -h --version" ;;
         "artisan init")
             candidates=""
-            flags="--name --email --phone --timezone --plan --slot-minutes --min-notice-minutes --horizon-days --cancellation-hours --database -d --artisan --output -o --json --no-color --quiet -q --verbose -v --log-format --env-file --yes -y --help -h --version" ;;
+            flags="--name --email --phone --timezone --plan --slot-minutes --min-notice-minutes --horizon-days --cancellation-hours --payment-hold-minutes --pay-link-hold-hours --database -d --artisan --output -o --json --no-color --quiet -q --verbose -v --log-format --env-file --yes -y --help -h --version" ;;
         "artisan show")
             candidates=""
             flags="--all --database -d --artisan --output -o --json --no-color --quiet -q --verbose -v --log-format --env-file --yes -y --help -h --version" ;;
         "artisan set")
             candidates=""
-            flags="--name --email --phone --timezone --plan --slot-minutes --min-notice-minutes --horizon-days --cancellation-hours --database -d --artisan --output -o --json --no-color --quiet -q --verbose -v --log-format --env-file --yes -y --help -h --version" ;;
+            flags="--name --email --phone --timezone --plan --slot-minutes --min-notice-minutes --horizon-days --cancellation-hours --payment-hold-minutes --pay-link-hold-hours --database -d --artisan --output -o --json --no-color --quiet -q --verbose -v --log-format --env-file --yes -y --help -h --version" ;;
         "services")
             candidates="list show create update archive restore delete"
             flags="--database -d --artisan --output -o --json --no-color --quiet -q --verbose -v --log-format --env-file --yes -y --help -h --version" ;;
@@ -121,7 +122,7 @@ _artisanctl() {
             flags="--database -d --artisan --output -o --json --no-color --quiet -q --verbose -v --log-format --env-file --yes -y --help -h --version" ;;
         "bookings create")
             candidates=""
-            flags="--service -s --date --time --name --email --phone --sms --no-email --database -d --artisan --output -o --json --no-color --quiet -q --verbose -v --log-format --env-file --yes -y --help -h --version" ;;
+            flags="--service -s --date --time --name --email --phone --sms --no-email --pay-link --deposit-paid --no-deposit --database -d --artisan --output -o --json --no-color --quiet -q --verbose -v --log-format --env-file --yes -y --help -h --version" ;;
         "bookings list")
             candidates=""
             flags="--from --to --status --service -s --customer --all --database -d --artisan --output -o --json --no-color --quiet -q --verbose -v --log-format --env-file --yes -y --help -h --version" ;;
@@ -130,7 +131,7 @@ _artisanctl() {
             flags="--email --database -d --artisan --output -o --json --no-color --quiet -q --verbose -v --log-format --env-file --yes -y --help -h --version" ;;
         "bookings cancel")
             candidates=""
-            flags="--reason --force --database -d --artisan --output -o --json --no-color --quiet -q --verbose -v --log-format --env-file --yes -y --help -h --version" ;;
+            flags="--reason --force --refund --no-refund --database -d --artisan --output -o --json --no-color --quiet -q --verbose -v --log-format --env-file --yes -y --help -h --version" ;;
         "bookings reschedule")
             candidates=""
             flags="--date --time --force --database -d --artisan --output -o --json --no-color --quiet -q --verbose -v --log-format --env-file --yes -y --help -h --version" ;;
@@ -174,6 +175,27 @@ _artisanctl() {
         "sync calendars")
             candidates=""
             flags="--provider --days --wait --database -d --artisan --output -o --json --no-color --quiet -q --verbose -v --log-format --env-file --yes -y --help -h --version" ;;
+        "payments")
+            candidates="list show mark-paid sync"
+            flags="--database -d --artisan --output -o --json --no-color --quiet -q --verbose -v --log-format --env-file --yes -y --help -h --version" ;;
+        "payments list")
+            candidates=""
+            flags="--from --to --status --database -d --artisan --output -o --json --no-color --quiet -q --verbose -v --log-format --env-file --yes -y --help -h --version" ;;
+        "payments show")
+            candidates=""
+            flags="--client-secret --database -d --artisan --output -o --json --no-color --quiet -q --verbose -v --log-format --env-file --yes -y --help -h --version" ;;
+        "payments mark-paid")
+            candidates=""
+            flags="--database -d --artisan --output -o --json --no-color --quiet -q --verbose -v --log-format --env-file --yes -y --help -h --version" ;;
+        "payments sync")
+            candidates=""
+            flags="--wait --database -d --artisan --output -o --json --no-color --quiet -q --verbose -v --log-format --env-file --yes -y --help -h --version" ;;
+        "webhooks")
+            candidates="stripe"
+            flags="--database -d --artisan --output -o --json --no-color --quiet -q --verbose -v --log-format --env-file --yes -y --help -h --version" ;;
+        "webhooks stripe")
+            candidates=""
+            flags="--signature --payload-file --database -d --artisan --output -o --json --no-color --quiet -q --verbose -v --log-format --env-file --yes -y --help -h --version" ;;
         "db")
             candidates="up down status env"
             flags="--database -d --artisan --output -o --json --no-color --quiet -q --verbose -v --log-format --env-file --yes -y --help -h --version" ;;

@@ -11,12 +11,12 @@ function __artisanctl_path
             continue
         end
         switch $word
-            case --database -d --artisan --output -o --log-format --env-file --name --email --phone --timezone --plan --slot-minutes --min-notice-minutes --horizon-days --cancellation-hours --duration --price --deposit-rate --description --buffer-before --buffer-after --to --from-time --to-time --reason --service -s --date --days --time --from --status --customer --file -f --calendar --username --url --provider --steps -n --dir
+            case --database -d --artisan --output -o --log-format --env-file --name --email --phone --timezone --plan --slot-minutes --min-notice-minutes --horizon-days --cancellation-hours --payment-hold-minutes --pay-link-hold-hours --duration --price --deposit-rate --description --buffer-before --buffer-after --to --from-time --to-time --reason --service -s --date --days --time --from --status --customer --file -f --calendar --username --url --provider --signature --payload-file --steps -n --dir
                 set skip 1
             case '-*'
             case '*'
                 set -l candidate (string trim -- "$cmdpath $word")
-                if contains -- $candidate 'artisan' 'artisan init' 'artisan show' 'artisan set' 'services' 'services list' 'services show' 'services create' 'services update' 'services archive' 'services restore' 'services delete' 'hours' 'hours list' 'hours set' 'hours clear' 'breaks' 'breaks list' 'breaks add' 'breaks remove' 'timeoff' 'timeoff list' 'timeoff add' 'timeoff remove' 'availability' 'bookings' 'bookings create' 'bookings list' 'bookings show' 'bookings cancel' 'bookings reschedule' 'catalog' 'catalog export' 'catalog apply' 'calendars' 'calendars connect' 'calendars connect google' 'calendars connect outlook' 'calendars connect apple' 'calendars list' 'calendars disconnect' 'calendars feed' 'sync' 'sync calendars' 'db' 'db up' 'db down' 'db status' 'db env' 'migrate' 'migrate latest' 'migrate rollback' 'migrate status' 'migrate make' 'completion' 'man' 'help' 'shell'
+                if contains -- $candidate 'artisan' 'artisan init' 'artisan show' 'artisan set' 'services' 'services list' 'services show' 'services create' 'services update' 'services archive' 'services restore' 'services delete' 'hours' 'hours list' 'hours set' 'hours clear' 'breaks' 'breaks list' 'breaks add' 'breaks remove' 'timeoff' 'timeoff list' 'timeoff add' 'timeoff remove' 'availability' 'bookings' 'bookings create' 'bookings list' 'bookings show' 'bookings cancel' 'bookings reschedule' 'catalog' 'catalog export' 'catalog apply' 'calendars' 'calendars connect' 'calendars connect google' 'calendars connect outlook' 'calendars connect apple' 'calendars list' 'calendars disconnect' 'calendars feed' 'sync' 'sync calendars' 'payments' 'payments list' 'payments show' 'payments mark-paid' 'payments sync' 'webhooks' 'webhooks stripe' 'db' 'db up' 'db down' 'db status' 'db env' 'migrate' 'migrate latest' 'migrate rollback' 'migrate status' 'migrate make' 'completion' 'man' 'help' 'shell'
                     set cmdpath $candidate
                 else
                     set args (math $args + 1)
@@ -63,6 +63,8 @@ complete -c artisanctl -n '__artisanctl_at \'\'' -a bookings -d 'Book, list, sho
 complete -c artisanctl -n '__artisanctl_at \'\'' -a catalog -d 'Export the catalogue as JSON, or make the database match a JSON file'
 complete -c artisanctl -n '__artisanctl_at \'\'' -a calendars -d 'Connect the artisan\'s Google, Outlook or Apple (CalDAV) calendar; export an iCalendar feed'
 complete -c artisanctl -n '__artisanctl_at \'\'' -a sync -d 'Synchronise with external systems (for cron)'
+complete -c artisanctl -n '__artisanctl_at \'\'' -a payments -d 'Deposits: list, show, record a payment in person, sync with Stripe'
+complete -c artisanctl -n '__artisanctl_at \'\'' -a webhooks -d 'Receive a provider\'s webhook event'
 complete -c artisanctl -n '__artisanctl_at \'\'' -a db -d 'Manage the embedded PostgreSQL cluster (the default database)'
 complete -c artisanctl -n '__artisanctl_at \'\'' -a migrate -d 'Apply, revert and inspect the schema migrations'
 complete -c artisanctl -n '__artisanctl_at \'\'' -a completion -d 'Print the completion script for bash, zsh or fish'
@@ -81,6 +83,8 @@ complete -c artisanctl -n '__artisanctl_at \'artisan init\'' -l slot-minutes -x 
 complete -c artisanctl -n '__artisanctl_at \'artisan init\'' -l min-notice-minutes -x -d 'Minimum notice before a booking starts, in minutes'
 complete -c artisanctl -n '__artisanctl_at \'artisan init\'' -l horizon-days -x -d 'How many days ahead bookings are offered'
 complete -c artisanctl -n '__artisanctl_at \'artisan init\'' -l cancellation-hours -x -d 'Cancellation deadline before the start, in hours'
+complete -c artisanctl -n '__artisanctl_at \'artisan init\'' -l payment-hold-minutes -x -d 'Minutes an unpaid online deposit holds its slot (0: no limit)'
+complete -c artisanctl -n '__artisanctl_at \'artisan init\'' -l pay-link-hold-hours -x -d 'Hours an unpaid pay link holds its slot (0: no limit)'
 complete -c artisanctl -n '__artisanctl_at \'artisan show\'' -l all -d 'List every artisan of the database'
 complete -c artisanctl -n '__artisanctl_at \'artisan set\'' -l name -x -d 'Display name'
 complete -c artisanctl -n '__artisanctl_at \'artisan set\'' -l email -x -d 'E-mail address'
@@ -91,6 +95,8 @@ complete -c artisanctl -n '__artisanctl_at \'artisan set\'' -l slot-minutes -x -
 complete -c artisanctl -n '__artisanctl_at \'artisan set\'' -l min-notice-minutes -x -d 'Minimum notice before a booking starts, in minutes'
 complete -c artisanctl -n '__artisanctl_at \'artisan set\'' -l horizon-days -x -d 'How many days ahead bookings are offered'
 complete -c artisanctl -n '__artisanctl_at \'artisan set\'' -l cancellation-hours -x -d 'Cancellation deadline before the start, in hours'
+complete -c artisanctl -n '__artisanctl_at \'artisan set\'' -l payment-hold-minutes -x -d 'Minutes an unpaid online deposit holds its slot (0: no limit)'
+complete -c artisanctl -n '__artisanctl_at \'artisan set\'' -l pay-link-hold-hours -x -d 'Hours an unpaid pay link holds its slot (0: no limit)'
 complete -c artisanctl -n '__artisanctl_at \'services\'' -a list -d 'List the active services (--all: archived too)'
 complete -c artisanctl -n '__artisanctl_at \'services\'' -a show -d 'Show one service'
 complete -c artisanctl -n '__artisanctl_at \'services\'' -a create -d 'Add a service (asks for what is missing on a terminal)'
@@ -143,6 +149,9 @@ complete -c artisanctl -n '__artisanctl_at \'bookings create\'' -l email -x -d '
 complete -c artisanctl -n '__artisanctl_at \'bookings create\'' -l phone -x -d 'Customer\'s phone: 10 to 15 digits, optionally after +'
 complete -c artisanctl -n '__artisanctl_at \'bookings create\'' -l sms -d 'Send SMS notifications too'
 complete -c artisanctl -n '__artisanctl_at \'bookings create\'' -l no-email -d 'Send no e-mail notifications'
+complete -c artisanctl -n '__artisanctl_at \'bookings create\'' -l pay-link -d 'Create a Stripe pay link (Checkout) for the deposit and print it'
+complete -c artisanctl -n '__artisanctl_at \'bookings create\'' -l deposit-paid -d 'The deposit was paid in person (cash, card terminal)'
+complete -c artisanctl -n '__artisanctl_at \'bookings create\'' -l no-deposit -d 'Waive the deposit'
 complete -c artisanctl -n '__artisanctl_at \'bookings list\'' -l from -x -d 'First day (default today)'
 complete -c artisanctl -n '__artisanctl_at \'bookings list\'' -l to -x -d 'Last day, included (default 30 days after --from)'
 complete -c artisanctl -n '__artisanctl_at \'bookings list\'' -l status -x -a 'confirmed cancelled rescheduled' -d 'confirmed, cancelled or rescheduled'
@@ -152,6 +161,8 @@ complete -c artisanctl -n '__artisanctl_at \'bookings list\'' -l all -d 'Every b
 complete -c artisanctl -n '__artisanctl_at \'bookings show\'' -l email -x -d 'The customer\'s e-mail: a mismatch is \'not found\', as in the public lookup'
 complete -c artisanctl -n '__artisanctl_at \'bookings cancel\'' -l reason -x -d 'Why (kept in the booking\'s history)'
 complete -c artisanctl -n '__artisanctl_at \'bookings cancel\'' -l force -d 'Cancel even past the cancellation deadline'
+complete -c artisanctl -n '__artisanctl_at \'bookings cancel\'' -l refund -d 'Refund a deposit paid online even past the deadline'
+complete -c artisanctl -n '__artisanctl_at \'bookings cancel\'' -l no-refund -d 'Keep the deposit even before the deadline'
 complete -c artisanctl -n '__artisanctl_at \'bookings reschedule\'' -l date -x -d 'New day, YYYY-MM-DD'
 complete -c artisanctl -n '__artisanctl_at \'bookings reschedule\'' -l time -x -d 'New start time'
 complete -c artisanctl -n '__artisanctl_at \'bookings reschedule\'' -l force -d 'Reschedule even past the cancellation deadline'
@@ -182,6 +193,18 @@ complete -c artisanctl -n '__artisanctl_at \'sync\'' -a calendars -d 'Import bus
 complete -c artisanctl -n '__artisanctl_at \'sync calendars\'' -l provider -x -a 'google outlook apple' -d 'Only this provider'
 complete -c artisanctl -n '__artisanctl_at \'sync calendars\'' -l days -x -d 'How many days ahead (default: the booking horizon)'
 complete -c artisanctl -n '__artisanctl_at \'sync calendars\'' -l wait -d 'Wait for a running sync to finish instead of exiting 75'
+complete -c artisanctl -n '__artisanctl_at \'payments\'' -a list -d 'Each booking\'s deposit, with totals per status (default: every booking)'
+complete -c artisanctl -n '__artisanctl_at \'payments\'' -a show -d 'Show a booking\'s deposit (with --client-secret, only the secret the web front pays with)'
+complete -c artisanctl -n '__artisanctl_at \'payments\'' -a mark-paid -d 'Record a deposit paid in person (cash, card terminal)'
+complete -c artisanctl -n '__artisanctl_at \'payments\'' -a sync -d 'Apply missed Stripe events, release unpaid holds, request missing deposits, retry refunds (for cron)'
+complete -c artisanctl -n '__artisanctl_at \'payments list\'' -l from -x -d 'Bookings from this day (default: the first)'
+complete -c artisanctl -n '__artisanctl_at \'payments list\'' -l to -x -d 'Bookings until this day, included (default: the last)'
+complete -c artisanctl -n '__artisanctl_at \'payments list\'' -l status -x -a 'pending authorized captured refunded failed waived' -d 'pending, authorized, captured, refunded, failed or waived'
+complete -c artisanctl -n '__artisanctl_at \'payments show\'' -l client-secret -d 'Print the PaymentIntent\'s client secret, read from Stripe, and nothing else'
+complete -c artisanctl -n '__artisanctl_at \'payments sync\'' -l wait -d 'Wait for a running sync to finish instead of exiting 75'
+complete -c artisanctl -n '__artisanctl_at \'webhooks\'' -a stripe -d 'Verify and apply one Stripe event (the raw body on stdin or from --payload-file)'
+complete -c artisanctl -n '__artisanctl_at \'webhooks stripe\'' -l signature -x -d 'The Stripe-Signature header\'s value'
+complete -c artisanctl -n '__artisanctl_at \'webhooks stripe\'' -l payload-file -r -F -d 'The raw request body (default: stdin)'
 complete -c artisanctl -n '__artisanctl_at \'db\'' -a up -d 'Create (first time) and start the embedded cluster'
 complete -c artisanctl -n '__artisanctl_at \'db\'' -a down -d 'Stop the embedded cluster (its data stays)'
 complete -c artisanctl -n '__artisanctl_at \'db\'' -a status -d 'Show whether the embedded cluster is running (exit 69 when not)'

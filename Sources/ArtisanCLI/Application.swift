@@ -16,7 +16,7 @@ public enum Application {
             abstract: "Run an ArtisanConnect booking backend from the command line",
             discussion: """
                 artisanctl drives the ArtisanConnect backend directly against PostgreSQL: the artisan's catalogue \
-                and week, bookings and availability, calendar sync. Commands are nouns followed by verbs.
+                and week, bookings and availability, deposits (Stripe), calendar sync. Commands are nouns followed by verbs.
 
                 With no database configured, artisanctl uses a private PostgreSQL cluster that 'artisanctl db up' \
                 creates and starts under $XDG_DATA_HOME/artisanctl/pg. Connection precedence: --database, \
@@ -33,6 +33,8 @@ public enum Application {
                 CatalogCommands.command,
                 CalendarCommands.command,
                 SyncCommands.command,
+                PaymentCommands.command,
+                WebhookCommands.command,
                 DatabaseCommands.command,
                 MigrateCommands.command,
                 MetaCommands.completion,
@@ -61,12 +63,16 @@ public enum Application {
         ("XDG_DATA_HOME", "Where the embedded cluster lives: $XDG_DATA_HOME/artisanctl/pg (default ~/.local/share/artisanctl/pg; /var/lib/artisanctl/pg for root)."),
         ("ARTISANCTL_PG_BINDIR", "Directory of PostgreSQL's server programs for the embedded cluster (default: the newest /usr/lib/postgresql/*/bin)."),
         ("ARTISANCTL_NOW", "An ISO 8601 instant that replaces the clock, for reproducible runs."),
-        ("ARTISANCTL_HTTP_TIMEOUT", "Seconds a calendar provider's request may take before it counts as failed: 1 to 300 (default 20)."),
+        ("ARTISANCTL_HTTP_TIMEOUT", "Seconds a request to a calendar provider or Stripe may take before it counts as failed: 1 to 300 (default 20)."),
         ("NO_COLOR", "When set, output is never coloured."),
         ("XDG_STATE_HOME", "Where the shell keeps its history: $XDG_STATE_HOME/artisanctl/history (default ~/.local/state/artisanctl/history)."),
         ("CALENDAR_ENCRYPTION_KEY", "32 random bytes in base64 that encrypt calendar tokens and passwords (head -c 32 /dev/urandom | base64)."),
         ("GOOGLE_CLIENT_ID, GOOGLE_CLIENT_SECRET, MS_CLIENT_ID", "OAuth clients of the Google and Microsoft calendar connections."),
-        ("GOOGLE_API_BASE, GOOGLE_OAUTH_BASE, GRAPH_API_BASE, MS_LOGIN_BASE", "Base URLs of the providers, overridable (tests point them at local fakes)."),
+        ("STRIPE_SECRET_KEY", "Stripe's secret key: deposits are collected online when it is set. Never printed or stored."),
+        ("STRIPE_WEBHOOK_SECRET", "The signing secret 'webhooks stripe' verifies events with."),
+        ("PUBLIC_BASE_URL", "The web front's address; pay links send the customer back to it."),
+        ("GOOGLE_API_BASE, GOOGLE_OAUTH_BASE, GRAPH_API_BASE, MS_LOGIN_BASE, STRIPE_API_BASE",
+         "Base URLs of the providers, overridable (tests point them at local fakes)."),
     ]
 
     static let files: [(path: String, meaning: String)] = [

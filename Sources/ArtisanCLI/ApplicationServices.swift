@@ -11,7 +11,7 @@ struct ApplicationServices {
     init(store: PostgresStore, context: Context) {
         self.store = store
         self.context = ServiceContext(store: store, zones: ZoneRulesLoader(timeZones: context.timeZones), clock: context.clock,
-                                      artisanEmail: context.options.artisan)
+                                      artisanEmail: context.options.artisan, payments: PaymentGatewayFactory.gateway(context))
     }
 
     var bookings: BookingService { BookingService(context) }
@@ -20,6 +20,7 @@ struct ApplicationServices {
     var week: WeekService { WeekService(context) }
     var calendars: CalendarConnections { CalendarConnections(context, locks: store) }
     var profile: ArtisanProfile { ArtisanProfile(context) }
+    var payments: PaymentService { PaymentService(context) }
 
     func calendarSync(providers: any CalendarProviderSource) -> CalendarSyncService {
         CalendarSyncService(context, locks: store, providers: providers)

@@ -19,6 +19,8 @@ struct CatalogueDocument: Codable, Equatable {
         var minNoticeMinutes: WholeNumber?
         var horizonDays: WholeNumber?
         var cancellationDeadlineHours: WholeNumber?
+        var paymentHoldMinutes: WholeNumber?
+        var payLinkHoldHours: WholeNumber?
     }
 
     struct ServicePart: Codable, Equatable {
@@ -59,7 +61,8 @@ struct CatalogueDocument: Codable, Equatable {
             displayName: artisan.displayName, email: artisan.email, phone: artisan.phone, timezone: artisan.timezone,
             plan: artisan.plan.rawValue, slotMinutes: WholeNumber(artisan.settings.slotMinutes),
             minNoticeMinutes: WholeNumber(artisan.settings.minimumNoticeMinutes), horizonDays: WholeNumber(artisan.settings.horizonDays),
-            cancellationDeadlineHours: WholeNumber(artisan.settings.cancellationDeadlineHours))
+            cancellationDeadlineHours: WholeNumber(artisan.settings.cancellationDeadlineHours),
+            paymentHoldMinutes: WholeNumber(artisan.settings.paymentHoldMinutes), payLinkHoldHours: WholeNumber(artisan.settings.payLinkHoldHours))
         services = catalogue.services.map {
             ServicePart(name: $0.name, description: $0.description, durationMinutes: WholeNumber($0.durationMinutes), price: $0.price.description,
                         depositRate: $0.depositRate.description, bufferBeforeMinutes: WholeNumber($0.bufferBeforeMinutes),
@@ -118,6 +121,12 @@ struct CatalogueDocument: Codable, Equatable {
         }
         if let hours = artisan.cancellationDeadlineHours {
             settings.cancellationDeadlineHours = try Validate.integer(String(hours.value), field: "artisan.cancellationDeadlineHours", in: 0...720, unit: "hours")
+        }
+        if let hold = artisan.paymentHoldMinutes {
+            settings.paymentHoldMinutes = try Validate.integer(String(hold.value), field: "artisan.paymentHoldMinutes", in: 0...10_080, unit: "minutes")
+        }
+        if let hold = artisan.payLinkHoldHours {
+            settings.payLinkHoldHours = try Validate.integer(String(hold.value), field: "artisan.payLinkHoldHours", in: 0...720, unit: "hours")
         }
         let person = Artisan(
             displayName: try Validate.name(artisan.displayName, field: "artisan.displayName"),

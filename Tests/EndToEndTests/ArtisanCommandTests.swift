@@ -29,7 +29,7 @@ struct ArtisanCommandTests {
 
     static let artisanKeys: Set<String> = [
         "id", "displayName", "email", "phone", "timezone", "plan", "slotMinutes", "minNoticeMinutes", "horizonDays",
-        "cancellationDeadlineHours",
+        "cancellationDeadlineHours", "paymentHoldMinutes", "payLinkHoldHours",
     ]
 
     @Test("init with every detail: shown as a table, stored as given, phone normalised")
@@ -65,7 +65,8 @@ struct ArtisanCommandTests {
         #expect((json["id"] as? String).flatMap(UUID.init(uuidString:)) != nil)
         let csv = try world.succeed("artisan", "show", "--output", "csv")
         let csvLines = lines(csv.stdout)
-        #expect(csvLines.first == "displayName,email,phone,timezone,plan,slotMinutes,minNoticeMinutes,horizonDays,cancellationDeadlineHours,id")
+        #expect(csvLines.first == "displayName,email,phone,timezone,plan,slotMinutes,minNoticeMinutes,horizonDays,cancellationDeadlineHours,"
+                + "paymentHoldMinutes,payLinkHoldHours,id")
         #expect(csvLines.count == 2)
         #expect(csvLines.last?.hasPrefix("Léa Martin,lea.martin+rdv@example.com,,Europe/Paris,starter,") == true)
     }

@@ -69,6 +69,7 @@ struct CatalogCommandTests {
         let artisan = try #require(document["artisan"] as? [String: Any])
         #expect(Set(artisan.keys) == [
             "displayName", "email", "phone", "timezone", "plan", "slotMinutes", "minNoticeMinutes", "horizonDays", "cancellationDeadlineHours",
+            "paymentHoldMinutes", "payLinkHoldHours",
         ])
         #expect(artisan["email"] as? String == "lea@example.com")
         #expect(artisan["phone"] as? String == "+33612345678")

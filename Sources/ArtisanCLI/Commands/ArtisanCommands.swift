@@ -7,8 +7,10 @@ enum ArtisanCommands {
         discussion: """
             An instance serves one artisan; when the database holds several, the global --artisan EMAIL \
             selects one. Scheduling settings: slot granularity (--slot-minutes, default 30), minimum notice \
-            before a booking (--min-notice-minutes, default 120), booking horizon (--horizon-days, default 60) \
-            and cancellation deadline (--cancellation-hours, default 24).
+            before a booking (--min-notice-minutes, default 120), booking horizon (--horizon-days, default 60), \
+            cancellation deadline (--cancellation-hours, default 24), and how long a slot waits for its online \
+            deposit before 'payments sync' releases it (--payment-hold-minutes, default 30; \
+            --pay-link-hold-hours, default 24, for pay links; 0 never releases).
             """,
         subcommands: [initialize, show, set]
     )
@@ -23,6 +25,8 @@ enum ArtisanCommands {
         Flag("min-notice-minutes", value: "MIN", help: "Minimum notice before a booking starts, in minutes"),
         Flag("horizon-days", value: "DAYS", help: "How many days ahead bookings are offered"),
         Flag("cancellation-hours", value: "HOURS", help: "Cancellation deadline before the start, in hours"),
+        Flag("payment-hold-minutes", value: "MIN", help: "Minutes an unpaid online deposit holds its slot (0: no limit)"),
+        Flag("pay-link-hold-hours", value: "HOURS", help: "Hours an unpaid pay link holds its slot (0: no limit)"),
     ]
 
     static let initialize = Command(
@@ -82,7 +86,8 @@ enum ArtisanCommands {
     static func fieldFlags(_ invocation: Invocation) -> ArtisanProfile.Fields {
         ArtisanProfile.Fields(phone: invocation.value("phone"), timezone: invocation.value("timezone"), plan: invocation.value("plan"),
                               slotMinutes: invocation.value("slot-minutes"), minimumNoticeMinutes: invocation.value("min-notice-minutes"),
-                              horizonDays: invocation.value("horizon-days"), cancellationHours: invocation.value("cancellation-hours"))
+                              horizonDays: invocation.value("horizon-days"), cancellationHours: invocation.value("cancellation-hours"),
+                              paymentHoldMinutes: invocation.value("payment-hold-minutes"), payLinkHoldHours: invocation.value("pay-link-hold-hours"))
     }
 
     struct Record: Encodable {
@@ -96,6 +101,8 @@ enum ArtisanCommands {
         let minNoticeMinutes: Int
         let horizonDays: Int
         let cancellationDeadlineHours: Int
+        let paymentHoldMinutes: Int
+        let payLinkHoldHours: Int
 
         init(_ artisan: Artisan) {
             id = artisan.id.uuidString.lowercased()
@@ -108,6 +115,8 @@ enum ArtisanCommands {
             minNoticeMinutes = artisan.settings.minimumNoticeMinutes
             horizonDays = artisan.settings.horizonDays
             cancellationDeadlineHours = artisan.settings.cancellationDeadlineHours
+            paymentHoldMinutes = artisan.settings.paymentHoldMinutes
+            payLinkHoldHours = artisan.settings.payLinkHoldHours
         }
     }
 
@@ -122,6 +131,8 @@ enum ArtisanCommands {
             Column("minNoticeMinutes", "MINIMUM NOTICE") { "\($0.minNoticeMinutes) min" },
             Column("horizonDays", "HORIZON") { "\($0.horizonDays) days" },
             Column("cancellationDeadlineHours", "CANCELLATION DEADLINE") { "\($0.cancellationDeadlineHours) h before" },
+            Column("paymentHoldMinutes", "PAYMENT HOLD") { $0.paymentHoldMinutes == 0 ? "no limit" : "\($0.paymentHoldMinutes) min" },
+            Column("payLinkHoldHours", "PAY LINK HOLD") { $0.payLinkHoldHours == 0 ? "no limit" : "\($0.payLinkHoldHours) h" },
             Column("id", "ID") { $0.id },
         ])
     }

@@ -51,6 +51,11 @@ enum BookingCommands {
             A booking copies the service's price, duration, buffers and deposit rate; its deposit is computed \
             in cents, rounded half-up. Each booking has a public code AC-XXXXXX that customers quote. Cancel and \
             reschedule refuse past the artisan's cancellation deadline unless --force.
+            Deposits: with STRIPE_SECRET_KEY set, a new booking's deposit is requested from Stripe (a PaymentIntent \
+            for the web front, or a pay link with --pay-link) and the slot is held until it is paid, for the \
+            artisan's --payment-hold-minutes (pay links: --pay-link-hold-hours); --deposit-paid records a deposit \
+            paid in person, --no-deposit waives it. Without Stripe, the deposit stays unpaid until 'payments \
+            mark-paid'. Cancelling before the deadline refunds a deposit paid online; see 'payments'.
             """,
         subcommands: [create, list, show, cancel, reschedule]
     )
@@ -66,8 +71,12 @@ enum BookingCommands {
             Flag("phone", value: "PHONE", help: "Customer's phone: 10 to 15 digits, optionally after +"),
             Flag("sms", help: "Send SMS notifications too"),
             Flag("no-email", help: "Send no e-mail notifications"),
+            Flag("pay-link", help: "Create a Stripe pay link (Checkout) for the deposit and print it"),
+            Flag("deposit-paid", help: "The deposit was paid in person (cash, card terminal)"),
+            Flag("no-deposit", help: "Waive the deposit"),
         ],
-        examples: ["bookings create --service 'Coupe femme' --date 2026-12-01 --time 10:00 --name 'Marie Curie' --email marie@example.com"],
+        examples: ["bookings create --service 'Coupe femme' --date 2026-12-01 --time 10:00 --name 'Marie Curie' --email marie@example.com",
+                   "bookings create -s 'Coupe femme' --date 2026-12-01 --time 11:00 --name 'Jean Roux' --email jean@example.com --pay-link"],
         run: { invocation, context in
             let values = try context.requiredValues(invocation, [
                 PromptField(flag: "service", label: "Service"),
@@ -80,7 +89,8 @@ enum BookingCommands {
             let time = try Validate.timeOfDay(values["time"]!, field: "--time")
             let customer = try Customer.validated(name: values["name"]!, email: values["email"]!, phone: invocation.value("phone"))
             let request = BookingService.Request(service: values["service"]!, date: date, time: time, customer: customer,
-                                                 notifyByEmail: !invocation.isSet("no-email"), notifyBySMS: invocation.isSet("sms"))
+                                                 notifyByEmail: !invocation.isSet("no-email"), notifyBySMS: invocation.isSet("sms"),
+                                                 deposit: try depositChoice(invocation))
             let placed = try context.withServices { try $0.bookings.book(request) }
             try print(placed, context: context)
         }
@@ -128,11 +138,18 @@ enum BookingCommands {
         flags: [
             Flag("reason", value: "TEXT", help: "Why (kept in the booking's history)"),
             Flag("force", help: "Cancel even past the cancellation deadline"),
+            Flag("refund", help: "Refund a deposit paid online even past the deadline"),
+            Flag("no-refund", help: "Keep the deposit even before the deadline"),
         ],
+        examples: ["bookings cancel AC-7KQ2MX --reason 'customer ill'", "bookings cancel AC-7KQ2MX --force --refund"],
         run: { invocation, context in
             let reason = try invocation.value("reason").flatMap { try Validate.text($0, field: "--reason", maximum: 500) }
+            guard !(invocation.isSet("refund") && invocation.isSet("no-refund")) else {
+                throw ArtisanError.usage("--refund and --no-refund cannot be combined")
+            }
+            let refund: BookingService.RefundChoice = invocation.isSet("refund") ? .refund : invocation.isSet("no-refund") ? .keep : .automatic
             let placed = try context.withServices {
-                try $0.bookings.cancel(code: invocation.argument("code")!, reason: reason, force: invocation.isSet("force"))
+                try $0.bookings.cancel(code: invocation.argument("code")!, reason: reason, force: invocation.isSet("force"), refund: refund)
             }
             try print(placed, context: context)
         }
@@ -161,6 +178,15 @@ enum BookingCommands {
 
     // MARK: - Helpers
 
+    static func depositChoice(_ invocation: Invocation) throws -> DepositChoice {
+        let chosen = [("pay-link", DepositChoice.payLink), ("deposit-paid", .paidInPerson), ("no-deposit", .waived)]
+            .filter { invocation.isSet($0.0) }
+        guard chosen.count <= 1 else {
+            throw ArtisanError.usage("--\(chosen[0].0) and --\(chosen[1].0) cannot be combined: pick one way to pay the deposit")
+        }
+        return chosen.first?.1 ?? .automatic
+    }
+
     struct Record: Encodable {
         let code: String
         let status: String
@@ -179,6 +205,10 @@ enum BookingCommands {
         let deposit: String
         let depositCents: Int
         let depositStatus: String
+        let depositProvider: String?
+        let depositMethod: String?
+        let payLink: String?
+        let refundStatus: String?
         let notifyByEmail: Bool
         let notifyBySMS: Bool
 
@@ -201,6 +231,10 @@ enum BookingCommands {
             deposit = booking.deposit.description
             depositCents = booking.deposit.cents
             depositStatus = booking.depositStatus.rawValue
+            depositProvider = booking.payment.provider?.rawValue
+            depositMethod = booking.payment.method?.rawValue
+            payLink = booking.depositStatus.isUnpaid ? booking.payment.checkoutURL : nil
+            refundStatus = booking.payment.refundStatus?.rawValue
             notifyByEmail = booking.notifyByEmail
             notifyBySMS = booking.notifyBySMS
         }
@@ -226,8 +260,19 @@ enum BookingCommands {
             Column("customerEmail", "E-MAIL") { $0.customerEmail },
             Column("customerPhone", "PHONE") { $0.customerPhone ?? "" },
             Column("price", "PRICE") { "\($0.price) €" },
-            Column("deposit", "DEPOSIT") { "\($0.deposit) € (\($0.depositStatus))" },
+            Column("deposit", "DEPOSIT") { "\($0.deposit) € (\(depositSummary($0)))" },
+            Column("payLink", "PAY LINK") { $0.payLink ?? "" },
             Column("notifyByEmail", "NOTIFICATIONS") { [$0.notifyByEmail ? "e-mail" : nil, $0.notifyBySMS ? "sms" : nil].compactMap { $0 }.joined(separator: ", ") },
         ])
+        for note in placed.notes { context.note("note: \(note)") }
+    }
+
+    /// The deposit's status with how it was paid and its refund, as the artisan reads it.
+    static func depositSummary(_ record: Record) -> String {
+        var parts = [record.depositStatus]
+        if record.depositProvider == "manual" { parts.append("in person") }
+        if record.depositProvider == "stripe" { parts.append(record.depositMethod == "checkout_session" ? "pay link" : "online") }
+        if let refund = record.refundStatus, record.depositStatus != "refunded" { parts.append("refund \(refund)") }
+        return parts.joined(separator: ", ")
     }
 }

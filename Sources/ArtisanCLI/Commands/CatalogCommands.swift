@@ -43,7 +43,7 @@ enum CatalogCommands {
         examples: ["catalog apply -f catalogue.json --dry-run", "catalog apply -f catalogue.json"],
         run: { invocation, context in
             guard let file = invocation.value("file") else { throw ArtisanError.usage("catalog apply needs --file FILE") }
-            let document = try CatalogueDocument.decode(try read(file), source: file)
+            let document = try CatalogueDocument.decode(try InputFile.read(file, field: "--file", what: "a catalogue"), source: file)
             let desired = try document.catalogue(knownZone: context.timeZones.contains)
             let dryRun = invocation.isSet("dry-run")
             let plan = try context.withServices { try $0.catalogue.apply(desired, dryRun: dryRun) }
@@ -69,21 +69,5 @@ enum CatalogCommands {
         if dryRun { context.stdout.line("Plan (dry run, nothing was changed):") }
         for change in plan.changes { context.stdout.line(change.summary) }
         if !dryRun { context.note("\(plan.changes.count) change\(plan.changes.count == 1 ? "" : "s") applied.") }
-    }
-
-    static func read(_ path: String) throws -> [UInt8] {
-        let descriptor = path == "-" ? 0 : open(path, O_RDONLY)
-        guard descriptor >= 0 else { throw ArtisanError.notFound("cannot read \(path): \(String(cString: strerror(errno)))") }
-        defer { if descriptor != 0 { close(descriptor) } }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 65_536)
-        while true {
-            let count = Glibc.read(descriptor, &chunk, chunk.count)
-            if count < 0, errno == EINTR { continue }
-            if count <= 0 { break }
-            bytes.append(contentsOf: chunk[0..<count])
-            guard bytes.count <= 16 << 20 else { throw ArtisanError.invalid(field: "--file", "\(path) is larger than 16 MiB: not a catalogue") }
-        }
-        return bytes
     }
 }

@@ -72,6 +72,7 @@ enum ServiceCommands {
             fields.depositRate = values["deposit-rate"]
             let service = try context.withServices { try $0.services.create(fields) }
             try print(service, context: context)
+            warnBelowStripeMinimum(service, context: context)
         }
     )
 
@@ -92,6 +93,7 @@ enum ServiceCommands {
             fields.depositRate = invocation.value("deposit-rate")
             let service = try context.withServices { try $0.services.update(invocation.argument("service")!, fields) }
             try print(service, context: context)
+            warnBelowStripeMinimum(service, context: context)
         }
     )
 
@@ -177,5 +179,10 @@ enum ServiceCommands {
             Column("active", "STATE") { $0.active ? "active" : "archived" },
             Column("id", "ID") { $0.id },
         ])
+    }
+
+    /// Said when Stripe collects deposits and this one is too small for it.
+    static func warnBelowStripeMinimum(_ service: Service, context: Context) {
+        if PaymentGatewayFactory.isConfigured(context), let warning = service.stripeDepositWarning { context.note("warning: \(warning)") }
     }
 }

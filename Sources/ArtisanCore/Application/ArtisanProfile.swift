@@ -15,9 +15,12 @@ public struct ArtisanProfile {
         public var minimumNoticeMinutes: String?
         public var horizonDays: String?
         public var cancellationHours: String?
+        public var paymentHoldMinutes: String?
+        public var payLinkHoldHours: String?
 
         public init(name: String? = nil, email: String? = nil, phone: String? = nil, timezone: String? = nil, plan: String? = nil,
-                    slotMinutes: String? = nil, minimumNoticeMinutes: String? = nil, horizonDays: String? = nil, cancellationHours: String? = nil) {
+                    slotMinutes: String? = nil, minimumNoticeMinutes: String? = nil, horizonDays: String? = nil, cancellationHours: String? = nil,
+                    paymentHoldMinutes: String? = nil, payLinkHoldHours: String? = nil) {
             self.name = name
             self.email = email
             self.phone = phone
@@ -27,6 +30,8 @@ public struct ArtisanProfile {
             self.minimumNoticeMinutes = minimumNoticeMinutes
             self.horizonDays = horizonDays
             self.cancellationHours = cancellationHours
+            self.paymentHoldMinutes = paymentHoldMinutes
+            self.payLinkHoldHours = payLinkHoldHours
         }
 
         func apply(to artisan: inout Artisan, zones: any ZoneRulesSource) throws {
@@ -42,6 +47,12 @@ public struct ArtisanProfile {
             if let horizonDays { artisan.settings.horizonDays = try Validate.integer(horizonDays, field: "--horizon-days", in: 1...730, unit: "days") }
             if let cancellationHours {
                 artisan.settings.cancellationDeadlineHours = try Validate.integer(cancellationHours, field: "--cancellation-hours", in: 0...720, unit: "hours")
+            }
+            if let paymentHoldMinutes {
+                artisan.settings.paymentHoldMinutes = try Validate.integer(paymentHoldMinutes, field: "--payment-hold-minutes", in: 0...10_080, unit: "minutes")
+            }
+            if let payLinkHoldHours {
+                artisan.settings.payLinkHoldHours = try Validate.integer(payLinkHoldHours, field: "--pay-link-hold-hours", in: 0...720, unit: "hours")
             }
         }
     }

@@ -17,10 +17,14 @@ public struct BookingService {
     public static let slotUnavailable = ArtisanError(.invalid, code: "SLOT_UNAVAILABLE", "this slot is already booked or unavailable",
                                                      hint: "see the free slots with 'artisanctl availability --service SERVICE --date DATE'")
 
-    /// A booking and the artisan's zone, in which it is shown.
+    /// A booking and the artisan's zone, in which it is shown, with what its deposit's collection
+    /// left to say (Stripe unreachable, a refund pending…).
     public struct Placed: Sendable {
-        public let booking: Booking
+        public var booking: Booking
         public let zone: ZoneRules
+        public var notes: [String] = []
+        /// The PaymentIntent's client secret, for the web front only: never printed, never stored.
+        public var clientSecret: String?
     }
 
     /// What a customer asks for.
@@ -31,14 +35,17 @@ public struct BookingService {
         public var customer: Customer
         public var notifyByEmail: Bool
         public var notifyBySMS: Bool
+        public var deposit: DepositChoice
 
-        public init(service: String, date: LocalDate, time: TimeOfDay, customer: Customer, notifyByEmail: Bool = true, notifyBySMS: Bool = false) {
+        public init(service: String, date: LocalDate, time: TimeOfDay, customer: Customer, notifyByEmail: Bool = true, notifyBySMS: Bool = false,
+                    deposit: DepositChoice = .automatic) {
             self.service = service
             self.date = date
             self.time = time
             self.customer = customer
             self.notifyByEmail = notifyByEmail
             self.notifyBySMS = notifyBySMS
+            self.deposit = deposit
         }
     }
 
@@ -52,15 +59,25 @@ public struct BookingService {
         }
     }
 
+    /// Books the slot, then asks Stripe for the deposit once the booking is committed: Stripe
+    /// being down never loses a booking (`payments sync` asks again).
     public func book(_ request: Request) throws -> Placed {
-        try context.store.transaction { repositories in
+        if request.deposit == .payLink, let gateway = context.payments, gateway.publicBaseURL == nil {
+            throw ArtisanError.configuration("--pay-link needs PUBLIC_BASE_URL, the web front's address Stripe sends the customer back to")
+        }
+        let placed = try context.store.transaction { repositories in
             let scope = try Scope(repositories, context)
             let service = try scope.service(request.service)
             try service.requireBookable()
             let start = try scope.freeSlot(for: service, date: request.date, minute: request.time.minutes)
+            let deposit = try request.deposit.plan(deposit: service.deposit, stripe: context.payments != nil, settings: scope.artisan.settings,
+                                                   now: scope.now)
             for _ in 0..<10 {
-                let booking = Booking.new(code: PublicCode.generate(), service: service, customer: request.customer, start: start,
+                var booking = Booking.new(code: PublicCode.generate(), service: service, customer: request.customer, start: start,
                                           notifyByEmail: request.notifyByEmail, notifyBySMS: request.notifyBySMS)
+                booking.depositStatus = deposit.status
+                booking.payment = deposit.payment
+                booking.payment.requestedAt = scope.now
                 do {
                     try scope.bookings.insert(booking)
                 } catch BookingWriteConflict.publicCodeTaken {
@@ -69,10 +86,11 @@ public struct BookingService {
                     throw Self.slotUnavailable
                 }
                 try scope.bookings.recordEvent(booking.id, kind: "created", details: ["start": start.iso8601(), "service": service.name], at: scope.now)
-                return Placed(booking: booking, zone: scope.zone)
+                return Placed(booking: booking, zone: scope.zone, notes: deposit.note.map { [$0] } ?? [])
             }
             throw ArtisanError(.temporary, code: "PUBLIC_CODE_EXHAUSTED", "could not draw a free public code after 10 tries")
         }
+        return PaymentService(context).collect(placed)
     }
 
     /// By public code; with `email`, both must match (a mismatch is "not found", as in the public lookup).
@@ -83,17 +101,62 @@ public struct BookingService {
         }
     }
 
-    public func cancel(code: String, reason: String?, force: Bool) throws -> Placed {
-        try context.store.transaction { repositories in
+    /// Cancels a booking. A deposit captured online is refunded when the cancellation comes before
+    /// the deadline (after it, only with `.refund`; never with `.keep`); an unpaid one is
+    /// withdrawn at Stripe. The refund is decided in the cancellation's transaction and made after
+    /// it: when Stripe fails, the booking stays cancelled and `payments sync` retries the refund.
+    public func cancel(code: String, reason: String?, force: Bool, refund: RefundChoice = .automatic) throws -> Placed {
+        let (placed, artisan) = try context.store.transaction { repositories in
             let scope = try Scope(repositories, context)
             var booking = try scope.booking(code, forUpdate: true)
+            let beforeDeadline = booking.isBeforeDeadline(now: scope.now, deadlineHours: scope.artisan.settings.cancellationDeadlineHours)
             try booking.checkChangeAllowed("cancelled", now: scope.now, deadlineHours: scope.artisan.settings.cancellationDeadlineHours, force: force)
             booking.status = .cancelled
             try scope.bookings.updateScheduleAndStatus(booking)
             var details = ["forced": force ? "true" : "false"]
             if let reason { details["reason"] = reason }
             try scope.bookings.recordEvent(booking.id, kind: "cancelled", details: details, at: scope.now)
-            return Placed(booking: booking, zone: scope.zone)
+            var notes: [String] = []
+            if booking.depositStatus == .captured, refund.refunds(beforeDeadline: beforeDeadline) {
+                booking.payment.refundStatus = .pending
+                if booking.payment.provider != .stripe {
+                    booking.depositStatus = .refunded
+                    booking.payment.refundStatus = .succeeded
+                    notes.append("the deposit of \(booking.deposit) € was paid in person: hand it back to the customer")
+                }
+                try scope.bookings.savePayment(booking)
+                try scope.bookings.recordEvent(booking.id, kind: booking.depositStatus == .refunded ? "deposit_refunded" : "deposit_refund_requested",
+                                               details: [:], at: scope.now)
+            } else if booking.depositStatus == .captured {
+                notes.append("the deposit of \(booking.deposit) € is kept (cancelled after the deadline); pass --refund to refund it")
+            }
+            return (Placed(booking: booking, zone: scope.zone, notes: notes), scope.artisan.id)
+        }
+        var outcome = placed
+        let payments = PaymentService(context)
+        if outcome.booking.depositStatus.isUnpaid { payments.withdraw(outcome.booking, notes: &outcome.notes) }
+        if outcome.booking.payment.refundStatus == .pending {
+            if let problem = payments.settleRefund(outcome.booking, artisan: artisan) { outcome.notes.append(problem) }
+            outcome.booking = try context.store.read { try $0.bookings(of: artisan).find(id: outcome.booking.id) } ?? outcome.booking
+        }
+        return outcome
+    }
+
+    /// Whether a cancellation refunds a captured deposit.
+    public enum RefundChoice: Sendable {
+        /// Before the cancellation deadline only.
+        case automatic
+        /// Even after the deadline (`--refund`).
+        case refund
+        /// Never (`--no-refund`).
+        case keep
+
+        func refunds(beforeDeadline: Bool) -> Bool {
+            switch self {
+            case .automatic: beforeDeadline
+            case .refund: true
+            case .keep: false
+            }
         }
     }
 
@@ -149,10 +212,10 @@ public struct BookingService {
 
     /// Streams the listed bookings, chronologically, each with the zone it is shown in.
     /// A read: one query, no transaction.
-    public func list(_ listing: Listing, each: (Booking, ZoneRules) throws -> Void) throws {
+    public func list(_ listing: Listing, deposit: Booking.DepositStatus? = nil, each: (Booking, ZoneRules) throws -> Void) throws {
         try context.store.read { repositories in
             let scope = try Scope(repositories, context)
-            var filter = BookingFilter(status: listing.status, customer: listing.customer)
+            var filter = BookingFilter(status: listing.status, depositStatus: deposit, customer: listing.customer)
             if !listing.all {
                 let from = listing.from ?? scope.today
                 let to = listing.to ?? from.adding(days: 30)

@@ -1,16 +1,19 @@
-/// What every use case works with: the store, the zone rules, the clock, and the artisan acted
-/// for (nil: the only artisan of the store). Built once per front end by its composition root.
+/// What every use case works with: the store, the zone rules, the clock, the artisan acted for
+/// (nil: the only artisan of the store) and the payment processor (nil: none configured). Built
+/// once per front end by its composition root.
 public struct ServiceContext {
     public let store: any TransactionRunner
     public let zones: any ZoneRulesSource
     public let clock: Clock
     public let artisanEmail: String?
+    public let payments: PaymentGateway?
 
-    public init(store: any TransactionRunner, zones: any ZoneRulesSource, clock: Clock, artisanEmail: String?) {
+    public init(store: any TransactionRunner, zones: any ZoneRulesSource, clock: Clock, artisanEmail: String?, payments: PaymentGateway? = nil) {
         self.store = store
         self.zones = zones
         self.clock = clock
         self.artisanEmail = artisanEmail
+        self.payments = payments
     }
 
     /// The artisan acted for, read in the unit of work at hand.

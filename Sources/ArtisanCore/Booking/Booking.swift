@@ -13,7 +13,7 @@ public struct Booking: Sendable, Equatable {
         public var isActive: Bool { self != .cancelled }
     }
 
-    public enum DepositStatus: String, Sendable, CaseIterable { case pending, authorized, captured, refunded, failed }
+    public enum DepositStatus: String, Sendable, CaseIterable { case pending, authorized, captured, refunded, failed, waived }
 
     public var id: UUID
     public var publicCode: String
@@ -27,6 +27,7 @@ public struct Booking: Sendable, Equatable {
     public var depositRate: DepositRate
     public var deposit: Money
     public var depositStatus: DepositStatus
+    public var payment: DepositPayment
     public var bufferBeforeMinutes: Int
     public var bufferAfterMinutes: Int
     public var notifyByEmail: Bool
@@ -34,8 +35,8 @@ public struct Booking: Sendable, Equatable {
 
     public init(id: UUID = UUID(), publicCode: String, serviceID: UUID, serviceName: String, status: Status = .confirmed, customer: Customer,
                 start: Timestamp, durationMinutes: Int, price: Money, depositRate: DepositRate, deposit: Money,
-                depositStatus: DepositStatus = .pending, bufferBeforeMinutes: Int = 0, bufferAfterMinutes: Int = 0,
-                notifyByEmail: Bool = true, notifyBySMS: Bool = false) {
+                depositStatus: DepositStatus = .pending, payment: DepositPayment = DepositPayment(), bufferBeforeMinutes: Int = 0,
+                bufferAfterMinutes: Int = 0, notifyByEmail: Bool = true, notifyBySMS: Bool = false) {
         self.id = id
         self.publicCode = publicCode
         self.serviceID = serviceID
@@ -48,6 +49,7 @@ public struct Booking: Sendable, Equatable {
         self.depositRate = depositRate
         self.deposit = deposit
         self.depositStatus = depositStatus
+        self.payment = payment
         self.bufferBeforeMinutes = bufferBeforeMinutes
         self.bufferAfterMinutes = bufferAfterMinutes
         self.notifyByEmail = notifyByEmail
@@ -65,12 +67,17 @@ public struct Booking: Sendable, Equatable {
                 notifyByEmail: notifyByEmail, notifyBySMS: notifyBySMS)
     }
 
+    /// Whether `now` is still before the cancellation deadline.
+    public func isBeforeDeadline(now: Timestamp, deadlineHours: Int) -> Bool {
+        now <= start.adding(minutes: -deadlineHours * 60)
+    }
+
     /// Refuses a change to a cancelled booking, and one past the cancellation deadline unless forced.
     public func checkChangeAllowed(_ what: String, now: Timestamp, deadlineHours: Int, force: Bool) throws {
         guard status.isActive else {
             throw ArtisanError(.invalid, code: "ILLEGAL_STATUS_CHANGE", "booking \(publicCode) is cancelled: it cannot be \(what)")
         }
-        if !force, now > start.adding(minutes: -deadlineHours * 60) {
+        if !force, !isBeforeDeadline(now: now, deadlineHours: deadlineHours) {
             throw ArtisanError(.invalid, code: "CANCELLATION_DEADLINE_PASSED",
                                "booking \(publicCode) starts in less than \(deadlineHours) h: too late to be \(what)",
                                hint: "the artisan may override with --force")

@@ -41,13 +41,20 @@ public struct SchedulingSettings: Sendable, Equatable {
     public var horizonDays = 60
     /// Customers may cancel or reschedule until this many hours before the start.
     public var cancellationDeadlineHours = 24
+    /// An unpaid online deposit releases its slot after this many minutes (0: never).
+    public var paymentHoldMinutes = 30
+    /// An unpaid pay link releases its slot after this many hours (0: never).
+    public var payLinkHoldHours = 24
 
     public init() {}
 
-    public init(slotMinutes: Int, minimumNoticeMinutes: Int, horizonDays: Int, cancellationDeadlineHours: Int) {
+    public init(slotMinutes: Int, minimumNoticeMinutes: Int, horizonDays: Int, cancellationDeadlineHours: Int,
+                paymentHoldMinutes: Int = 30, payLinkHoldHours: Int = 24) {
         self.slotMinutes = slotMinutes
         self.minimumNoticeMinutes = minimumNoticeMinutes
         self.horizonDays = horizonDays
         self.cancellationDeadlineHours = cancellationDeadlineHours
+        self.paymentHoldMinutes = paymentHoldMinutes
+        self.payLinkHoldHours = payLinkHoldHours
     }
 }

@@ -115,6 +115,8 @@ public struct CataloguePlan: Sendable {
         if a.settings.minimumNoticeMinutes != b.settings.minimumNoticeMinutes { fields.append("minNoticeMinutes") }
         if a.settings.horizonDays != b.settings.horizonDays { fields.append("horizonDays") }
         if a.settings.cancellationDeadlineHours != b.settings.cancellationDeadlineHours { fields.append("cancellationDeadlineHours") }
+        if a.settings.paymentHoldMinutes != b.settings.paymentHoldMinutes { fields.append("paymentHoldMinutes") }
+        if a.settings.payLinkHoldHours != b.settings.payLinkHoldHours { fields.append("payLinkHoldHours") }
         return fields
     }
 

@@ -13,7 +13,7 @@ public struct PostgresArtisanRepository: ArtisanRepository {
 
     static let columns = """
         id, display_name, email, phone, timezone, plan, slot_granularity_minutes, min_notice_minutes,
-        booking_horizon_days, cancellation_deadline_hours
+        booking_horizon_days, cancellation_deadline_hours, payment_hold_minutes, pay_link_hold_hours
         """
 
     public func all() throws -> [Artisan] {
@@ -28,10 +28,10 @@ public struct PostgresArtisanRepository: ArtisanRepository {
         let settings = artisan.settings
         try connection.execute("""
             INSERT INTO artisans (id, display_name, email, phone, timezone, plan, slot_granularity_minutes, min_notice_minutes,
-                                  booking_horizon_days, cancellation_deadline_hours)
+                                  booking_horizon_days, cancellation_deadline_hours, payment_hold_minutes, pay_link_hold_hours)
             VALUES (\(artisan.id), \(artisan.displayName), \(artisan.email), \(artisan.phone), \(artisan.timezone),
                     \(artisan.plan.rawValue), \(settings.slotMinutes), \(settings.minimumNoticeMinutes), \(settings.horizonDays),
-                    \(settings.cancellationDeadlineHours))
+                    \(settings.cancellationDeadlineHours), \(settings.paymentHoldMinutes), \(settings.payLinkHoldHours))
             """)
     }
 
@@ -42,6 +42,7 @@ public struct PostgresArtisanRepository: ArtisanRepository {
                    timezone = \(artisan.timezone), plan = \(artisan.plan.rawValue),
                    slot_granularity_minutes = \(settings.slotMinutes), min_notice_minutes = \(settings.minimumNoticeMinutes),
                    booking_horizon_days = \(settings.horizonDays), cancellation_deadline_hours = \(settings.cancellationDeadlineHours),
+                   payment_hold_minutes = \(settings.paymentHoldMinutes), pay_link_hold_hours = \(settings.payLinkHoldHours),
                    updated_at = artisan_now()
             WHERE id = \(artisan.id)
             """)
@@ -57,7 +58,8 @@ public struct PostgresArtisanRepository: ArtisanRepository {
             phone: try row.decode("phone", as: String?.self), timezone: try row.decode("timezone"), plan: plan,
             settings: SchedulingSettings(
                 slotMinutes: try row.decode("slot_granularity_minutes"), minimumNoticeMinutes: try row.decode("min_notice_minutes"),
-                horizonDays: try row.decode("booking_horizon_days"), cancellationDeadlineHours: try row.decode("cancellation_deadline_hours")
+                horizonDays: try row.decode("booking_horizon_days"), cancellationDeadlineHours: try row.decode("cancellation_deadline_hours"),
+                paymentHoldMinutes: try row.decode("payment_hold_minutes"), payLinkHoldHours: try row.decode("pay_link_hold_hours")
             )
         )
     }

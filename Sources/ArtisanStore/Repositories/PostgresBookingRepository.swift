@@ -18,7 +18,9 @@ public struct PostgresBookingRepository: BookingRepository {
     static let columns = """
         b.id, b.public_code, b.service_id, s.name AS service_name, b.status, b.customer_name, b.customer_email, b.customer_phone,
         b.start_datetime, b.duration_minutes, b.price_cents, b.deposit_rate, b.deposit_amount_cents, b.deposit_payment_status,
-        b.buffer_before_minutes, b.buffer_after_minutes, b.notifications_email, b.notifications_sms
+        b.buffer_before_minutes, b.buffer_after_minutes, b.notifications_email, b.notifications_sms, b.created_at,
+        b.deposit_payment_provider, b.deposit_payment_method, b.deposit_payment_intent_id, b.deposit_checkout_session_id,
+        b.deposit_checkout_url, b.deposit_hold_until, b.deposit_refund_status, b.deposit_refund_id
         """
 
     /// Inserts a booking under a savepoint, so a taken public code leaves the transaction usable.
@@ -39,13 +41,51 @@ public struct PostgresBookingRepository: BookingRepository {
         try connection.execute("""
             INSERT INTO bookings (id, public_code, artisan_id, service_id, status, customer_name, customer_email, customer_phone,
                                   start_datetime, duration_minutes, price_cents, deposit_amount_cents, deposit_rate, deposit_payment_status,
-                                  notifications_email, notifications_sms, buffer_before_minutes, buffer_after_minutes)
+                                  notifications_email, notifications_sms, buffer_before_minutes, buffer_after_minutes,
+                                  deposit_payment_provider, deposit_payment_method, deposit_hold_until)
             VALUES (\(booking.id), \(booking.publicCode), \(artisan), \(booking.serviceID), \(booking.status.rawValue),
                     \(booking.customer.name), \(booking.customer.email), \(booking.customer.phone), \(booking.start),
                     \(booking.durationMinutes), \(booking.price.cents), \(booking.deposit.cents),
                     \(PostgresNumeric(booking.depositRate.description)!), \(booking.depositStatus.rawValue),
-                    \(booking.notifyByEmail), \(booking.notifyBySMS), \(booking.bufferBeforeMinutes), \(booking.bufferAfterMinutes))
+                    \(booking.notifyByEmail), \(booking.notifyBySMS), \(booking.bufferBeforeMinutes), \(booking.bufferAfterMinutes),
+                    \(booking.payment.provider?.rawValue), \(booking.payment.method?.rawValue), \(booking.payment.holdUntil))
             """)
+    }
+
+    public func savePayment(_ booking: Booking) throws {
+        let payment = booking.payment
+        try connection.execute("""
+            UPDATE bookings SET deposit_payment_status = \(booking.depositStatus.rawValue),
+                   deposit_payment_provider = \(payment.provider?.rawValue), deposit_payment_method = \(payment.method?.rawValue),
+                   deposit_payment_intent_id = \(payment.intentID), deposit_checkout_session_id = \(payment.checkoutSessionID),
+                   deposit_checkout_url = \(payment.checkoutURL), deposit_hold_until = \(payment.holdUntil),
+                   deposit_refund_status = \(payment.refundStatus?.rawValue), deposit_refund_id = \(payment.refundID), updated_at = artisan_now()
+            WHERE id = \(booking.id) AND artisan_id = \(artisan)
+            """)
+    }
+
+    public func find(id: UUID) throws -> Booking? {
+        try connection.query("""
+            SELECT \(unsafeSQL: Self.columns) FROM bookings b JOIN services s ON s.id = b.service_id
+            WHERE b.artisan_id = \(artisan) AND b.id = \(id) FOR UPDATE OF b
+            """).first.map(Self.decode)
+    }
+
+    public func unpaidStripeDeposits() throws -> [Booking] {
+        try connection.query("""
+            SELECT \(unsafeSQL: Self.columns) FROM bookings b JOIN services s ON s.id = b.service_id
+            WHERE b.artisan_id = \(artisan) AND b.deposit_payment_provider = 'stripe'
+              AND b.deposit_payment_status IN ('pending', 'failed') AND b.status <> 'cancelled'
+            ORDER BY b.created_at, b.id
+            """).map(Self.decode)
+    }
+
+    public func pendingRefunds() throws -> [Booking] {
+        try connection.query("""
+            SELECT \(unsafeSQL: Self.columns) FROM bookings b JOIN services s ON s.id = b.service_id
+            WHERE b.artisan_id = \(artisan) AND b.deposit_refund_status = 'pending'
+            ORDER BY b.created_at, b.id
+            """).map(Self.decode)
     }
 
     public func updateScheduleAndStatus(_ booking: Booking) throws {
@@ -79,6 +119,7 @@ public struct PostgresBookingRepository: BookingRepository {
               AND (\(filter.from)::timestamptz IS NULL OR b.start_datetime >= \(filter.from))
               AND (\(filter.to)::timestamptz IS NULL OR b.start_datetime < \(filter.to))
               AND (\(filter.status?.rawValue)::text IS NULL OR b.status = \(filter.status?.rawValue))
+              AND (\(filter.depositStatus?.rawValue)::text IS NULL OR b.deposit_payment_status = \(filter.depositStatus?.rawValue))
               AND (\(filter.serviceID)::uuid IS NULL OR b.service_id = \(filter.serviceID))
               AND (\(pattern)::text IS NULL OR b.customer_name ILIKE \(pattern) OR b.customer_email ILIKE \(pattern)
                    OR coalesce(b.customer_phone, '') ILIKE \(pattern))
@@ -126,8 +167,14 @@ public struct PostgresBookingRepository: BookingRepository {
 
     static func decode(_ row: Row) throws -> Booking {
         let rate: PostgresNumeric = try row.decode("deposit_rate")
+        let provider = try row.decode("deposit_payment_provider", as: String?.self)
+        let method = try row.decode("deposit_payment_method", as: String?.self)
+        let refund = try row.decode("deposit_refund_status", as: String?.self)
         guard let status = Booking.Status(rawValue: try row.decode("status")),
               let depositStatus = Booking.DepositStatus(rawValue: try row.decode("deposit_payment_status")),
+              provider.map({ DepositPayment.Provider(rawValue: $0) != nil }) ?? true,
+              method.map({ DepositPayment.Method(rawValue: $0) != nil }) ?? true,
+              refund.map({ DepositPayment.RefundStatus(rawValue: $0) != nil }) ?? true,
               let hundredths = rate.scaled(by: 2), let depositRate = DepositRate(hundredths: hundredths) else {
             throw DatabaseError(kind: .decoding, message: "a booking row holds a status or rate outside the schema's sets", column: "status")
         }
@@ -138,7 +185,16 @@ public struct PostgresBookingRepository: BookingRepository {
                                phone: try row.decode("customer_phone", as: String?.self)),
             start: try row.decode("start_datetime"), durationMinutes: try row.decode("duration_minutes"),
             price: Money(cents: try row.decode("price_cents")), depositRate: depositRate, deposit: Money(cents: try row.decode("deposit_amount_cents")),
-            depositStatus: depositStatus, bufferBeforeMinutes: try row.decode("buffer_before_minutes"),
+            depositStatus: depositStatus,
+            payment: DepositPayment(
+                provider: provider.flatMap(DepositPayment.Provider.init(rawValue:)), method: method.flatMap(DepositPayment.Method.init(rawValue:)),
+                intentID: try row.decode("deposit_payment_intent_id", as: String?.self),
+                checkoutSessionID: try row.decode("deposit_checkout_session_id", as: String?.self),
+                checkoutURL: try row.decode("deposit_checkout_url", as: String?.self),
+                holdUntil: try row.decode("deposit_hold_until", as: Timestamp?.self),
+                refundStatus: refund.flatMap(DepositPayment.RefundStatus.init(rawValue:)),
+                refundID: try row.decode("deposit_refund_id", as: String?.self), requestedAt: try row.decode("created_at")),
+            bufferBeforeMinutes: try row.decode("buffer_before_minutes"),
             bufferAfterMinutes: try row.decode("buffer_after_minutes"), notifyByEmail: try row.decode("notifications_email"),
             notifyBySMS: try row.decode("notifications_sms"))
     }

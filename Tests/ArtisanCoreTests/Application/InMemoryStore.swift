@@ -18,6 +18,9 @@ final class InMemoryStore: TransactionRunner, ExclusiveLocks {
         var imported: [UUID: [CalendarProviderID: [String: ExternalEvent]]] = [:]
         /// Exported events by artisan and provider, by booking id.
         var exports: [UUID: [CalendarProviderID: [UUID: ExportCandidate]]] = [:]
+        /// Stripe events applied, by id, with their outcome.
+        var paymentEvents: [String: String] = [:]
+        var eventsReadUntil: Timestamp?
     }
 
     var state = State()
@@ -56,6 +59,7 @@ final class InMemoryStore: TransactionRunner, ExclusiveLocks {
     struct Units: Repositories {
         let store: InMemoryStore
         var artisans: any ArtisanRepository { Artisans(store: store) }
+        var payments: any PaymentRepository { Payments(store: store) }
         func services(of artisan: UUID) -> any ServiceRepository { Services(store: store, artisan: artisan) }
         func week(of artisan: UUID) -> any WeekRepository { Week(store: store, artisan: artisan) }
         func bookings(of artisan: UUID) -> any BookingRepository { Bookings(store: store, artisan: artisan) }
@@ -160,10 +164,25 @@ final class InMemoryStore: TransactionRunner, ExclusiveLocks {
             store.state.bookings[artisan] = all.map { $0.id == booking.id ? booking : $0 }
         }
         func find(code: String, forUpdate: Bool) throws -> Booking? { all.first { $0.publicCode == code } }
+        func find(id: UUID) throws -> Booking? { all.first { $0.id == id } }
+        func savePayment(_ booking: Booking) throws {
+            store.state.bookings[artisan] = all.map {
+                guard $0.id == booking.id else { return $0 }
+                var saved = $0
+                saved.depositStatus = booking.depositStatus
+                saved.payment = booking.payment
+                return saved
+            }
+        }
+        func unpaidStripeDeposits() throws -> [Booking] {
+            all.filter { $0.payment.provider == .stripe && $0.depositStatus.isUnpaid && $0.status.isActive }
+        }
+        func pendingRefunds() throws -> [Booking] { all.filter { $0.payment.refundStatus == .pending } }
         func stream(_ filter: BookingFilter, _ body: (Booking) throws -> Void) throws {
             for booking in all.sorted(by: { $0.start < $1.start })
             where (filter.from.map { booking.start >= $0 } ?? true) && (filter.to.map { booking.start < $0 } ?? true)
-                && (filter.status.map { booking.status == $0 } ?? true) && (filter.serviceID.map { booking.serviceID == $0 } ?? true) {
+                && (filter.status.map { booking.status == $0 } ?? true) && (filter.depositStatus.map { booking.depositStatus == $0 } ?? true)
+                && (filter.serviceID.map { booking.serviceID == $0 } ?? true) {
                 try body(booking)
             }
         }
@@ -174,6 +193,27 @@ final class InMemoryStore: TransactionRunner, ExclusiveLocks {
         }
         func recordEvent(_ booking: UUID, kind: String, details: [String: String], at: Timestamp) throws {
             store.state.events.append((booking, kind))
+        }
+    }
+
+    struct Payments: PaymentRepository {
+        let store: InMemoryStore
+
+        func owner(intentID: String?, checkoutSessionID: String?, bookingID: UUID?) throws -> (artisan: UUID, booking: UUID)? {
+            let all = store.state.bookings.flatMap { artisan, bookings in bookings.map { (artisan, $0) } }
+            let match = all.first { intentID != nil && $0.1.payment.intentID == intentID }
+                ?? all.first { checkoutSessionID != nil && $0.1.payment.checkoutSessionID == checkoutSessionID }
+                ?? all.first { $0.1.id == bookingID }
+            return match.map { ($0.0, $0.1.id) }
+        }
+        func recordEvent(_ event: PaymentEvent, booking: UUID?, via: PaymentEventSource, outcome: String) throws -> Bool {
+            guard store.state.paymentEvents[event.id] == nil else { return false }
+            store.state.paymentEvents[event.id] = outcome
+            return true
+        }
+        func eventsReadUntil() throws -> Timestamp? { store.state.eventsReadUntil }
+        func storeEventsReadUntil(_ instant: Timestamp) throws {
+            store.state.eventsReadUntil = max(store.state.eventsReadUntil ?? instant, instant)
         }
     }
 

@@ -23,9 +23,11 @@ struct ServiceFixture {
         store.state.opening[artisan.id] = (1...6).map { OpeningRule(day: Weekday(number: $0)!, hours: try! Validate.timeRange("09:00-18:00")) }
     }
 
-    /// The use cases' context at the clock `now` (ISO 8601), for the artisan with `email` (nil: the only one).
-    func context(at now: String = "2030-01-07T08:00:00Z", email: String? = nil) -> ServiceContext {
-        ServiceContext(store: store, zones: SystemZones(), clock: .fixed(Timestamp(iso8601: now)!), artisanEmail: email)
+    /// The use cases' context at the clock `now` (ISO 8601), for the artisan with `email` (nil: the only one),
+    /// with Stripe when `payments` is given.
+    func context(at now: String = "2030-01-07T08:00:00Z", email: String? = nil, payments: FakePayments? = nil) -> ServiceContext {
+        ServiceContext(store: store, zones: SystemZones(), clock: .fixed(Timestamp(iso8601: now)!), artisanEmail: email,
+                       payments: payments.map { PaymentGateway(provider: $0, publicBaseURL: "https://book.example") })
     }
 
     func bookings(at now: String, email: String? = nil) -> BookingService { BookingService(context(at: now, email: email)) }

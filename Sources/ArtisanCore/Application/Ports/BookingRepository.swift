@@ -13,6 +13,14 @@ public protocol BookingRepository {
     func updateScheduleAndStatus(_ booking: Booking) throws
     /// By public code, locked for update when asked (a change is decided on what is read here).
     func find(code: String, forUpdate: Bool) throws -> Booking?
+    /// By id, locked for update.
+    func find(id: UUID) throws -> Booking?
+    /// Saves a booking's deposit status and collection (ids, hold, refund).
+    func savePayment(_ booking: Booking) throws
+    /// Active bookings whose Stripe deposit is still unpaid, oldest first.
+    func unpaidStripeDeposits() throws -> [Booking]
+    /// Bookings whose refund is decided but not yet done.
+    func pendingRefunds() throws -> [Booking]
     /// The bookings matching `filter`, chronologically, one at a time.
     func stream(_ filter: BookingFilter, _ body: (Booking) throws -> Void) throws
     /// Other active bookings' buffered spans and imported calendar blocks overlapping `window`.
@@ -32,14 +40,17 @@ public struct BookingFilter: Sendable, Equatable {
     public var from: Timestamp?
     public var to: Timestamp?
     public var status: Booking.Status?
+    public var depositStatus: Booking.DepositStatus?
     public var serviceID: UUID?
     /// Matches the customer's name, e-mail or phone, case-insensitively.
     public var customer: String?
 
-    public init(from: Timestamp? = nil, to: Timestamp? = nil, status: Booking.Status? = nil, serviceID: UUID? = nil, customer: String? = nil) {
+    public init(from: Timestamp? = nil, to: Timestamp? = nil, status: Booking.Status? = nil, depositStatus: Booking.DepositStatus? = nil,
+                serviceID: UUID? = nil, customer: String? = nil) {
         self.from = from
         self.to = to
         self.status = status
+        self.depositStatus = depositStatus
         self.serviceID = serviceID
         self.customer = customer
     }

@@ -22,6 +22,8 @@ extension TransactionRunner {
 /// The repositories of one unit of work, each scoped to an artisan where the data belongs to one.
 public protocol Repositories {
     var artisans: any ArtisanRepository { get }
+    /// Stripe's events and cursor, which belong to the account, not to one artisan.
+    var payments: any PaymentRepository { get }
     func services(of artisan: UUID) -> any ServiceRepository
     func week(of artisan: UUID) -> any WeekRepository
     func bookings(of artisan: UUID) -> any BookingRepository
