@@ -126,7 +126,7 @@ struct CatalogueDocument: Codable, Equatable {
             settings.paymentHoldMinutes = try Validate.integer(String(hold.value), field: "artisan.paymentHoldMinutes", in: 0...10_080, unit: "minutes")
         }
         if let hold = artisan.payLinkHoldHours {
-            settings.payLinkHoldHours = try Validate.integer(String(hold.value), field: "artisan.payLinkHoldHours", in: 0...720, unit: "hours")
+            settings.payLinkHoldHours = try Validate.integer(String(hold.value), field: "artisan.payLinkHoldHours", in: 0...24, unit: "hours")
         }
         let person = Artisan(
             displayName: try Validate.name(artisan.displayName, field: "artisan.displayName"),

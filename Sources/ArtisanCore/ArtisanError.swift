@@ -47,6 +47,15 @@ public struct ArtisanError: Error, Equatable, Sendable, CustomStringConvertible 
         ArtisanError(.notFound, code: code, message, hint: hint)
     }
 
+    /// Any error as a one-line message for a report or a note.
+    static func describe(_ error: any Error) -> String {
+        switch error {
+        case let error as ArtisanError: error.message
+        case let error as any CustomStringConvertible: error.description
+        default: "an unexpected error"
+        }
+    }
+
     public static func configuration(_ message: String, hint: String? = nil) -> ArtisanError {
         ArtisanError(.configuration, code: "CONFIGURATION_ERROR", message, hint: hint)
     }

@@ -304,7 +304,7 @@ struct StripeClientTests {
         #expect(try fake.sessions().isEmpty)
     }
 
-    @Test("an open session is expired; expiring it again, or a session already paid, is not an error and changes nothing")
+    @Test("an open session is expired; expiring it again is not an error; a session already paid is .invalid and stays paid")
     func expireCheckout() throws {
         let fake = try Self.started()
         defer { fake.stop() }
@@ -319,7 +319,8 @@ struct StripeClientTests {
 
         let paid = try client.createCheckout(T.charge(key: "deposit-paid"), expiresAt: T.now.adding(minutes: 60))
         try fake.control(["completeCheckout": paid.id])
-        try client.expireCheckout(paid.id)
+        let refused = #expect(throws: ArtisanError.self) { try client.expireCheckout(paid.id) }
+        #expect(refused?.kind == .invalid && refused?.message.contains("already paid") == true)
         let after = try client.checkout(paid.id)
         #expect(after.status == "complete" && after.paymentStatus == "paid")
         #expect(after.paymentIntentID?.hasPrefix("pi_") == true)

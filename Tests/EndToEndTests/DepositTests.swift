@@ -16,6 +16,7 @@ struct DepositTests {
         let booking = try jsonObject(created.stdout)
         let code = try w.world.code(of: booking)
         #expect(booking["depositStatus"] as? String == "pending" && booking["depositCents"] as? Int == 1365)
+        #expect(booking["depositDueBy"] as? String == "2026-11-24T09:30:00+01:00")
         let id: String = try w.deposit(code).decode("id")
         let intent = try #require(try w.intentID(code))
         let posts = try w.requests("POST", "/v1/payment_intents")
@@ -139,17 +140,22 @@ struct DepositTests {
         let w = try StripeWorld()
         let code = try w.bookCode("10:00")
         let late = try w.bookCode("14:00")
+        let paidOnTime = try w.bookCode("16:00")
         try w.at("2026-11-24T08:29:00Z")
         #expect(try w.run(["payments", "sync"]).status == 0)
         #expect(try w.bookingStatus(code) == "confirmed")
         #expect(try !w.world.freeTimes("Coupe femme", on: "2026-12-01").contains("10:00"))
         // Stripe refuses to cancel the second one's intent: the customer can still pay it.
         try w.stripe.control(["fail": [["path": "/v1/payment_intents/\(try #require(try w.intentID(late)))/cancel", "status": 500, "times": -1]]])
+        // The third is paid in time, but its event is late and the event list unreadable: Stripe is asked before releasing.
+        try w.pay(try #require(try w.intentID(paidOnTime)))
+        try w.stripe.control(["fail": [["path": "/v1/events", "status": 500, "times": -1]]])
         try w.at("2026-11-24T08:31:00Z")
         let sync = try w.run(["payments", "sync", "--json"])
         #expect(sync.status == 75, "\(sync.output)")
         #expect(try jsonObject(sync.stdout)["released"] as? Int == 2)
         #expect(try w.bookingStatus(code) == "cancelled" && w.bookingStatus(late) == "cancelled")
+        #expect(try w.bookingStatus(paidOnTime) == "confirmed")
         #expect(try w.intents[try #require(try w.intentID(code))]?["status"] as? String == "canceled")
         let reasons = try w.world.connection.query("""
             SELECT e.details->>'reason' AS reason FROM booking_events e JOIN bookings b ON b.id = e.booking_id
@@ -166,6 +172,7 @@ struct DepositTests {
         try w.stripe.control(["clearFailures": true])
         #expect(try w.run(["payments", "sync"]).status == 0)
         #expect(try w.refunds.count == 1)
+        #expect(try w.depositStatus(paidOnTime) == "captured" && w.bookingStatus(paidOnTime) == "confirmed")
     }
 
     @Test("--pay-link prints a Checkout URL held 24 hours; paying it is applied by payments sync when no webhook came")

@@ -26,7 +26,7 @@ enum ArtisanCommands {
         Flag("horizon-days", value: "DAYS", help: "How many days ahead bookings are offered"),
         Flag("cancellation-hours", value: "HOURS", help: "Cancellation deadline before the start, in hours"),
         Flag("payment-hold-minutes", value: "MIN", help: "Minutes an unpaid online deposit holds its slot (0: no limit)"),
-        Flag("pay-link-hold-hours", value: "HOURS", help: "Hours an unpaid pay link holds its slot (0: no limit)"),
+        Flag("pay-link-hold-hours", value: "HOURS", help: "Hours an unpaid pay link holds its slot, at most 24 (0: no limit)"),
     ]
 
     static let initialize = Command(

@@ -208,6 +208,8 @@ enum BookingCommands {
         let depositProvider: String?
         let depositMethod: String?
         let payLink: String?
+        /// An unpaid online deposit's deadline: the slot is released after it.
+        let depositDueBy: String?
         let refundStatus: String?
         let notifyByEmail: Bool
         let notifyBySMS: Bool
@@ -234,6 +236,8 @@ enum BookingCommands {
             depositProvider = booking.payment.provider?.rawValue
             depositMethod = booking.payment.method?.rawValue
             payLink = booking.depositStatus.isUnpaid ? booking.payment.checkoutURL : nil
+            depositDueBy = booking.depositStatus.isUnpaid && booking.status.isActive
+                ? booking.payment.holdUntil.map { $0.iso8601(offsetSeconds: zone.offset(at: $0)) } : nil
             refundStatus = booking.payment.refundStatus?.rawValue
             notifyByEmail = booking.notifyByEmail
             notifyBySMS = booking.notifyBySMS
@@ -262,6 +266,7 @@ enum BookingCommands {
             Column("price", "PRICE") { "\($0.price) €" },
             Column("deposit", "DEPOSIT") { "\($0.deposit) € (\(depositSummary($0)))" },
             Column("payLink", "PAY LINK") { $0.payLink ?? "" },
+            Column("depositDueBy", "PAY BY") { $0.depositDueBy.map { "\($0) (the slot is released after it)" } ?? "" },
             Column("notifyByEmail", "NOTIFICATIONS") { [$0.notifyByEmail ? "e-mail" : nil, $0.notifyBySMS ? "sms" : nil].compactMap { $0 }.joined(separator: ", ") },
         ])
         for note in placed.notes { context.note("note: \(note)") }

@@ -52,7 +52,7 @@ public struct ArtisanProfile {
                 artisan.settings.paymentHoldMinutes = try Validate.integer(paymentHoldMinutes, field: "--payment-hold-minutes", in: 0...10_080, unit: "minutes")
             }
             if let payLinkHoldHours {
-                artisan.settings.payLinkHoldHours = try Validate.integer(payLinkHoldHours, field: "--pay-link-hold-hours", in: 0...720, unit: "hours")
+                artisan.settings.payLinkHoldHours = try Validate.integer(payLinkHoldHours, field: "--pay-link-hold-hours", in: 0...24, unit: "hours")
             }
         }
     }

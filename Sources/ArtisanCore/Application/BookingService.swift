@@ -128,16 +128,19 @@ public struct BookingService {
                 try scope.bookings.recordEvent(booking.id, kind: booking.depositStatus == .refunded ? "deposit_refunded" : "deposit_refund_requested",
                                                details: [:], at: scope.now)
             } else if booking.depositStatus == .captured {
-                notes.append("the deposit of \(booking.deposit) € is kept (cancelled after the deadline); pass --refund to refund it")
+                notes.append(refund == .keep ? "the deposit of \(booking.deposit) € is kept (--no-refund)"
+                             : "the deposit of \(booking.deposit) € is kept (cancelled after the deadline); pass --refund to refund it")
             }
             return (Placed(booking: booking, zone: scope.zone, notes: notes), scope.artisan.id)
         }
         var outcome = placed
         let payments = PaymentService(context)
-        if outcome.booking.depositStatus.isUnpaid { payments.withdraw(outcome.booking, notes: &outcome.notes) }
+        if outcome.booking.depositStatus.isUnpaid || outcome.booking.depositStatus == .authorized {
+            payments.withdraw(outcome.booking, notes: &outcome.notes)
+        }
         if outcome.booking.payment.refundStatus == .pending {
             if let problem = payments.settleRefund(outcome.booking, artisan: artisan) { outcome.notes.append(problem) }
-            outcome.booking = try context.store.read { try $0.bookings(of: artisan).find(id: outcome.booking.id) } ?? outcome.booking
+            outcome.booking = try context.store.read { try $0.bookings(of: artisan).find(id: outcome.booking.id, forUpdate: false) } ?? outcome.booking
         }
         return outcome
     }

@@ -34,13 +34,7 @@ public struct CalendarSyncReport: Sendable, Equatable {
         if message == nil || kind == .revoked { message = Self.describe(error) }
     }
 
-    static func describe(_ error: any Error) -> String {
-        switch error {
-        case let error as ArtisanError: error.message
-        case let error as any CustomStringConvertible: error.description
-        default: "an unexpected error"
-        }
-    }
+    static func describe(_ error: any Error) -> String { ArtisanError.describe(error) }
 
     /// The command's failure for a set of reports: a revoked grant first (77), then a temporary
     /// failure (75); nil when every calendar synced.

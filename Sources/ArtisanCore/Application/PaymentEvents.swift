@@ -67,7 +67,7 @@ extension PaymentService {
               let owner = try repositories.payments.owner(intentID: event.intentID, checkoutSessionID: event.checkoutSessionID,
                                                           bookingID: event.bookingID) else { return (ignored, nil, nil) }
         let bookings = repositories.bookings(of: owner.artisan)
-        guard var booking = try bookings.find(id: owner.booking), booking.payment.provider == .stripe, isOwn(event, booking) else {
+        guard var booking = try bookings.find(id: owner.booking, forUpdate: true), booking.payment.provider == .stripe, isOwn(event, booking) else {
             return (ignored, nil, nil)
         }
         guard booking.depositStatus.advances(to: target) else {

@@ -55,7 +55,7 @@ public struct PaymentService {
         do {
             outcome = try request(placed)
         } catch {
-            outcome.notes.append("the deposit could not be requested from Stripe (\(CalendarSyncReport.describe(error))): "
+            outcome.notes.append("the deposit could not be requested from Stripe (\(ArtisanError.describe(error))): "
                                  + "the booking stands, and 'artisanctl payments sync' requests it later")
         }
         return outcome
@@ -85,7 +85,7 @@ public struct PaymentService {
         }
         let stored = try context.store.transaction { repositories in
             let bookings = repositories.bookings(of: try context.artisan(in: repositories).id)
-            guard var current = try bookings.find(id: booking.id) else { return booking }
+            guard var current = try bookings.find(id: booking.id, forUpdate: true) else { return booking }
             current.payment.intentID = current.payment.intentID ?? booking.payment.intentID
             current.payment.checkoutSessionID = current.payment.checkoutSessionID ?? booking.payment.checkoutSessionID
             current.payment.checkoutURL = current.payment.checkoutURL ?? booking.payment.checkoutURL
@@ -109,25 +109,57 @@ public struct PaymentService {
         return expiry >= now.adding(minutes: 31) ? expiry : nil
     }
 
-    /// Cancels at Stripe what an unpaid deposit of a cancelled booking could still be paid with.
+    /// Cancels at Stripe what an unpaid deposit of a cancelled booking could still be paid with;
+    /// a failure is a note (a payment made anyway is refunded when its event comes).
     func withdraw(_ booking: Booking, notes: inout [String]) {
-        guard booking.payment.provider == .stripe, let gateway = context.payments else { return }
+        guard booking.payment.provider == .stripe, context.payments != nil else { return }
         do {
-            if let intent = booking.payment.intentID, booking.payment.method == .paymentIntent {
-                try gateway.provider.cancelIntent(intent, idempotencyKey: PaymentGateway.key("cancel", booking))
-            }
-            if let session = booking.payment.checkoutSessionID { try gateway.provider.expireCheckout(session) }
+            try withdrawRequest(booking)
         } catch {
-            notes.append("Stripe could not withdraw \(booking.publicCode)'s payment request (\(CalendarSyncReport.describe(error))); "
+            notes.append("Stripe could not withdraw \(booking.publicCode)'s payment request (\(ArtisanError.describe(error))); "
                          + "a payment made anyway is refunded")
         }
     }
 
+    /// Cancels the booking's intent or expires its session at Stripe; `.invalid` when it is already paid.
+    func withdrawRequest(_ booking: Booking) throws {
+        let gateway = try gateway()
+        if let intent = booking.payment.intentID, booking.payment.method == .paymentIntent {
+            try gateway.provider.cancelIntent(intent, idempotencyKey: PaymentGateway.key("cancel", booking))
+        }
+        if let session = booking.payment.checkoutSessionID { try gateway.provider.expireCheckout(session) }
+    }
+
+    /// Whether Stripe already holds the customer's payment (paid, authorized or being processed),
+    /// whatever our records say yet: its event may be late.
+    func isPaidAtStripe(_ booking: Booking) throws -> Bool {
+        let gateway = try gateway()
+        if let intent = booking.payment.intentID {
+            return ["succeeded", "requires_capture", "processing"].contains(try gateway.provider.intent(intent).status)
+        }
+        if let session = booking.payment.checkoutSessionID {
+            let checkout = try gateway.provider.checkout(session)
+            return checkout.paymentStatus == "paid" || checkout.status == "complete"
+        }
+        return false
+    }
+
     // MARK: - In person
 
-    /// Records a deposit paid in person (cash, card terminal), and withdraws an online request.
+    /// Records a deposit paid in person (cash, card terminal). An online request is withdrawn at
+    /// Stripe first: once it can no longer be paid, the payment in person is the only one; if the
+    /// customer has just paid it, nothing is recorded and the online payment stands.
     public func markPaid(code: String) throws -> BookingService.Placed {
-        let (placed, previous) = try context.store.transaction { repositories in
+        let current = try show(code: code).booking
+        if current.payment.provider == .stripe, current.depositStatus.isUnpaid, current.status.isActive {
+            do {
+                try withdrawRequest(current)
+            } catch let error as ArtisanError where error.kind == .invalid {
+                throw ArtisanError(.invalid, code: "ALREADY_PAID_ONLINE", "the deposit of \(current.publicCode) has just been paid online: "
+                                   + "it is not recorded as paid in person", hint: "'artisanctl payments sync' records the online payment")
+            }
+        }
+        return try context.store.transaction { repositories in
             let scope = try Scope(repositories, context)
             var booking = try scope.booking(code, forUpdate: true)
             guard booking.status.isActive else {
@@ -137,18 +169,14 @@ public struct PaymentService {
                 throw ArtisanError(.invalid, code: "ILLEGAL_STATUS_CHANGE",
                                    "the deposit of \(booking.publicCode) is already \(booking.depositStatus.rawValue)")
             }
-            let previous = booking
             booking.depositStatus = .captured
             booking.payment.provider = .manual
             booking.payment.method = .inPerson
             booking.payment.holdUntil = nil
             try scope.bookings.savePayment(booking)
             try scope.bookings.recordEvent(booking.id, kind: "deposit_captured", details: ["provider": "manual"], at: scope.now)
-            return (BookingService.Placed(booking: booking, zone: scope.zone), previous)
+            return BookingService.Placed(booking: booking, zone: scope.zone)
         }
-        var outcome = placed
-        withdraw(previous, notes: &outcome.notes)
-        return outcome
     }
 
     // MARK: - Refunds
@@ -171,8 +199,12 @@ public struct PaymentService {
             }
             try context.store.transaction { repositories in
                 let bookings = repositories.bookings(of: artisan)
-                guard var current = try bookings.find(id: booking.id), current.payment.refundStatus == .pending else { return }
-                let failed = refund.map { $0.status == "failed" || $0.status == "canceled" } ?? false
+                guard var current = try bookings.find(id: booking.id, forUpdate: true), current.payment.refundStatus == .pending else { return }
+                // Stripe's refund statuses: succeeded or pending (on its way) are done; requires_action
+                // stays pending (a later run or charge.refunded settles it); failed and canceled are final.
+                let status = refund?.status ?? "succeeded"
+                guard status != "requires_action" else { return }
+                let failed = status == "failed" || status == "canceled"
                 current.payment.refundStatus = failed ? .failed : .succeeded
                 current.payment.refundID = refund?.id ?? current.payment.refundID
                 if !failed, current.depositStatus.advances(to: .refunded) { current.depositStatus = .refunded }
@@ -180,9 +212,13 @@ public struct PaymentService {
                 try bookings.recordEvent(current.id, kind: failed ? "deposit_refund_failed" : "deposit_refunded",
                                          details: ["refund": current.payment.refundID ?? ""], at: context.clock.now())
             }
-            return nil
+            switch refund?.status {
+            case "failed", "canceled": return "Stripe could not refund \(booking.publicCode) (refund \(refund?.status ?? "")): refund it from Stripe's dashboard"
+            case "requires_action": return "the refund of \(booking.publicCode) waits for an action at Stripe"
+            default: return nil
+            }
         } catch {
-            return "the refund of \(booking.publicCode) is pending (\(CalendarSyncReport.describe(error))); 'artisanctl payments sync' retries it"
+            return "the refund of \(booking.publicCode) is pending (\(ArtisanError.describe(error))); 'artisanctl payments sync' retries it"
         }
     }
 }

@@ -21,7 +21,8 @@ extension PaymentService {
         let artisan = try context.store.read { try context.artisan(in: $0) }
         let report = try locks.withLock(Self.lockScope, id: artisan.id, wait: wait) {
             var report = PaymentSyncReport()
-            _ = try locks.withLock(Self.lockScope, id: Self.eventsLock, wait: wait) { readEvents(&report) }
+            // Reading the events is short: another artisan's sync reading them is waited for.
+            _ = try locks.withLock(Self.lockScope, id: Self.eventsLock, wait: true) { readEvents(&report) }
             releaseHolds(artisan, &report)
             requestMissing(artisan, &report)
             retryRefunds(artisan, &report)
@@ -58,14 +59,21 @@ extension PaymentService {
         try context.store.read { try $0.bookings(of: artisan.id).unpaidStripeDeposits() }
     }
 
-    /// Cancels, with reason payment_timeout, the bookings whose deposit was not paid within the hold.
+    /// Cancels, with reason payment_timeout, the bookings whose deposit was not paid within the
+    /// hold. Stripe is asked first: a payment whose event is late keeps its slot.
     private func releaseHolds(_ artisan: Artisan, _ report: inout PaymentSyncReport) {
         do {
             let now = context.clock.now()
             for candidate in try unpaid(artisan) where candidate.payment.holdUntil.map({ $0 <= now }) ?? false {
+                do {
+                    if try isPaidAtStripe(candidate) { continue }
+                } catch {
+                    report.fail(error)
+                    continue
+                }
                 let released: Booking? = try context.store.transaction { repositories in
                     let bookings = repositories.bookings(of: artisan.id)
-                    guard var booking = try bookings.find(id: candidate.id), booking.status.isActive, booking.depositStatus.isUnpaid,
+                    guard var booking = try bookings.find(id: candidate.id, forUpdate: true), booking.status.isActive, booking.depositStatus.isUnpaid,
                           let hold = booking.payment.holdUntil, hold <= now else { return nil }
                     booking.status = .cancelled
                     try bookings.updateScheduleAndStatus(booking)
@@ -86,7 +94,9 @@ extension PaymentService {
     private func requestMissing(_ artisan: Artisan, _ report: inout PaymentSyncReport) {
         do {
             let zone = try context.zones.rules(for: artisan.timezone)
-            for booking in try unpaid(artisan) where booking.payment.awaitsStripe {
+            // A pay link whose hold ends within Stripe's 30-minute minimum is left to the release.
+            for booking in try unpaid(artisan) where booking.payment.awaitsStripe
+                && (booking.payment.method != .checkoutSession || checkoutExpiry(booking) != nil) {
                 do {
                     let outcome = try request(BookingService.Placed(booking: booking, zone: zone))
                     if !outcome.booking.payment.awaitsStripe { report.requested += 1 }

@@ -25,7 +25,7 @@ public struct PaymentSyncReport: Sendable, Equatable {
     mutating func fail(_ error: any Error) {
         let refused = (error as? ArtisanError)?.kind == .permission
         if outcome == .ok || refused { outcome = refused ? .refused : .temporary }
-        messages.append(CalendarSyncReport.describe(error))
+        messages.append(ArtisanError.describe(error))
     }
 
     mutating func note(_ message: String) {

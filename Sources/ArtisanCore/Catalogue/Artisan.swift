@@ -43,7 +43,8 @@ public struct SchedulingSettings: Sendable, Equatable {
     public var cancellationDeadlineHours = 24
     /// An unpaid online deposit releases its slot after this many minutes (0: never).
     public var paymentHoldMinutes = 30
-    /// An unpaid pay link releases its slot after this many hours (0: never).
+    /// An unpaid pay link releases its slot after this many hours (0: never); at most 24, as a
+    /// Stripe Checkout Session lives at most 24 hours.
     public var payLinkHoldHours = 24
 
     public init() {}

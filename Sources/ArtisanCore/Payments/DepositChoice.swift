@@ -20,7 +20,7 @@ public enum DepositChoice: Sendable, Equatable {
             throw ArtisanError.configuration("--pay-link needs Stripe: set STRIPE_SECRET_KEY")
         }
         guard stripe else { return (.pending, DepositPayment(), nil) }
-        guard deposit.cents >= Booking.DepositStatus.stripeMinimumCents else {
+        guard deposit.cents >= DepositCharge.stripeMinimumCents else {
             return (.waived, DepositPayment(), "the deposit of \(deposit) € is below Stripe's minimum charge of 0.50 €: waived")
         }
         let holdMinutes = self == .payLink ? settings.payLinkHoldHours * 60 : settings.paymentHoldMinutes

@@ -21,7 +21,8 @@ public struct DepositPayment: Sendable, Equatable {
     public var holdUntil: Timestamp?
     public var refundStatus: RefundStatus?
     public var refundID: String?
-    /// When the deposit was asked for: the booking's creation (read, never written).
+    /// When the deposit was asked for: the booking's creation instant, stored as its `created_at`
+    /// (pay links derive their expiry from it, so a retry sends the same parameters).
     public var requestedAt: Timestamp?
 
     public init(provider: Provider? = nil, method: Method? = nil, intentID: String? = nil, checkoutSessionID: String? = nil,
@@ -48,9 +49,6 @@ public struct DepositPayment: Sendable, Equatable {
 /// pending → failed (the customer may retry) → authorized → captured → refunded; waived is
 /// outside that line and only a payment in person leaves it.
 extension Booking.DepositStatus {
-    /// Stripe refuses to charge less than this in euros (`amount_too_small`).
-    public static let stripeMinimumCents = 50
-
     var rank: Int {
         switch self {
         case .pending, .waived: 0
@@ -74,7 +72,7 @@ extension Booking.DepositStatus {
 extension Service {
     /// Why Stripe will not collect this service's deposit, when it will not (below its minimum).
     public var stripeDepositWarning: String? {
-        guard deposit.cents > 0, deposit.cents < Booking.DepositStatus.stripeMinimumCents else { return nil }
+        guard deposit.cents > 0, deposit.cents < DepositCharge.stripeMinimumCents else { return nil }
         return "the deposit of '\(name)' (\(deposit) €) is below Stripe's minimum charge of 0.50 €: it will be waived on every booking"
     }
 }

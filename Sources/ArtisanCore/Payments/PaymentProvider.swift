@@ -14,10 +14,12 @@ public protocol PaymentProvider: Sendable {
     func createCheckout(_ charge: DepositCharge, expiresAt: Timestamp) throws -> CheckoutRecord
     func intent(_ id: String) throws -> PaymentIntentRecord
     func checkout(_ id: String) throws -> CheckoutRecord
-    /// Cancels an intent that is not yet paid; one already cancelled is not an error.
+    /// Cancels an intent that is not yet paid; one already cancelled is not an error, one already
+    /// paid is (`.invalid`).
     func cancelIntent(_ id: String, idempotencyKey: String) throws
-    /// Expires an open Checkout Session; one no longer open is not an error.
+    /// Expires an open Checkout Session; one already expired is not an error, one already paid is (`.invalid`).
     func expireCheckout(_ id: String) throws
+    /// Refunds an intent's payment; one already refunded is `.invalid` naming `charge_already_refunded`.
     func refund(intent: String, idempotencyKey: String) throws -> RefundRecord
     /// Every event created at or after `since`, all pages read, oldest first.
     func events(createdSince since: Timestamp) throws -> [PaymentEvent]
@@ -25,6 +27,9 @@ public protocol PaymentProvider: Sendable {
 
 /// A deposit to collect for one booking.
 public struct DepositCharge: Sendable, Equatable {
+    /// Stripe refuses to charge less than this in euros (`amount_too_small`).
+    public static let stripeMinimumCents = 50
+
     public let bookingID: UUID
     public let publicCode: String
     public let amountCents: Int

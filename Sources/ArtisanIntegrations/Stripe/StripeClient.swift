@@ -99,7 +99,13 @@ public struct StripeClient: PaymentProvider {
         let what = "the checkout session expiry"
         let url = try path("/v1/checkout/sessions", id, "expire")
         let response = try send("POST", url, form: StripeForm(), idempotencyKey: "expire-" + id, what: what)
-        if response.status == 400, try checkout(id).status != "open" { return }
+        if response.status == 400 {
+            let current = try checkout(id)
+            if current.paymentStatus == "paid" {
+                throw ArtisanError(.invalid, code: "PAYMENT_REFUSED", "Stripe cannot expire the checkout session: it is already paid")
+            }
+            if current.status != "open" { return }
+        }
         try check(response, what: what)
     }
 

@@ -21,7 +21,7 @@ CREATE INDEX idx_bookings_refund_pending ON bookings(artisan_id) WHERE deposit_r
 
 ALTER TABLE artisans
   ADD COLUMN payment_hold_minutes INT NOT NULL DEFAULT 30 CHECK (payment_hold_minutes BETWEEN 0 AND 10080),
-  ADD COLUMN pay_link_hold_hours INT NOT NULL DEFAULT 24 CHECK (pay_link_hold_hours BETWEEN 0 AND 720);
+  ADD COLUMN pay_link_hold_hours INT NOT NULL DEFAULT 24 CHECK (pay_link_hold_hours BETWEEN 0 AND 24);
 
 -- Each Stripe event is applied once, whether it came by webhook or by polling.
 CREATE TABLE stripe_events (

@@ -42,13 +42,14 @@ public struct PostgresBookingRepository: BookingRepository {
             INSERT INTO bookings (id, public_code, artisan_id, service_id, status, customer_name, customer_email, customer_phone,
                                   start_datetime, duration_minutes, price_cents, deposit_amount_cents, deposit_rate, deposit_payment_status,
                                   notifications_email, notifications_sms, buffer_before_minutes, buffer_after_minutes,
-                                  deposit_payment_provider, deposit_payment_method, deposit_hold_until)
+                                  deposit_payment_provider, deposit_payment_method, deposit_hold_until, created_at, updated_at)
             VALUES (\(booking.id), \(booking.publicCode), \(artisan), \(booking.serviceID), \(booking.status.rawValue),
                     \(booking.customer.name), \(booking.customer.email), \(booking.customer.phone), \(booking.start),
                     \(booking.durationMinutes), \(booking.price.cents), \(booking.deposit.cents),
                     \(PostgresNumeric(booking.depositRate.description)!), \(booking.depositStatus.rawValue),
                     \(booking.notifyByEmail), \(booking.notifyBySMS), \(booking.bufferBeforeMinutes), \(booking.bufferAfterMinutes),
-                    \(booking.payment.provider?.rawValue), \(booking.payment.method?.rawValue), \(booking.payment.holdUntil))
+                    \(booking.payment.provider?.rawValue), \(booking.payment.method?.rawValue), \(booking.payment.holdUntil),
+                    coalesce(\(booking.payment.requestedAt), artisan_now()), coalesce(\(booking.payment.requestedAt), artisan_now()))
             """)
     }
 
@@ -64,10 +65,10 @@ public struct PostgresBookingRepository: BookingRepository {
             """)
     }
 
-    public func find(id: UUID) throws -> Booking? {
+    public func find(id: UUID, forUpdate: Bool) throws -> Booking? {
         try connection.query("""
             SELECT \(unsafeSQL: Self.columns) FROM bookings b JOIN services s ON s.id = b.service_id
-            WHERE b.artisan_id = \(artisan) AND b.id = \(id) FOR UPDATE OF b
+            WHERE b.artisan_id = \(artisan) AND b.id = \(id) \(unsafeSQL: forUpdate ? "FOR UPDATE OF b" : "")
             """).first.map(Self.decode)
     }
 

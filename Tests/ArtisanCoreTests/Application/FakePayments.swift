@@ -16,6 +16,9 @@ final class FakePayments: PaymentProvider, @unchecked Sendable {
     /// The next calls throw this, one per call, until it is empty.
     var failures: [ArtisanError] = []
     var lastExpiry: Timestamp?
+    /// The status new refunds get (Stripe's: succeeded, pending, requires_action, failed, canceled).
+    var refundStatus = "succeeded"
+    static let alreadyPaid = ArtisanError(.invalid, code: "PAYMENT_REFUSED", "Stripe: already paid")
 
     static let down = ArtisanError(.unavailable, code: "PAYMENT_PROVIDER_UNAVAILABLE", "Stripe: could not connect")
 
@@ -59,17 +62,19 @@ final class FakePayments: PaymentProvider, @unchecked Sendable {
 
     func cancelIntent(_ id: String, idempotencyKey: String) throws {
         try enter("cancelIntent \(id)")
+        if intents[id]?.status == "succeeded" { throw Self.alreadyPaid }
         cancelled.append(id)
     }
 
     func expireCheckout(_ id: String) throws {
         try enter("expireCheckout \(id)")
+        if sessions[id]?.paymentStatus == "paid" { throw Self.alreadyPaid }
         expired.append(id)
     }
 
     func refund(intent: String, idempotencyKey: String) throws -> RefundRecord {
         try enter("refund \(intent) \(idempotencyKey)")
-        let refund = refundsByKey[idempotencyKey] ?? RefundRecord(id: "re_\(refundsByKey.count + 1)", status: "succeeded")
+        let refund = refundsByKey[idempotencyKey] ?? RefundRecord(id: "re_\(refundsByKey.count + 1)", status: refundStatus)
         refundsByKey[idempotencyKey] = refund
         return refund
     }
@@ -77,6 +82,12 @@ final class FakePayments: PaymentProvider, @unchecked Sendable {
     func events(createdSince since: Timestamp) throws -> [PaymentEvent] {
         try enter("events \(since.iso8601())")
         return events.filter { $0.created >= since }.sorted { $0.created < $1.created }
+    }
+
+    /// The customer pays `intent` at Stripe (whether or not its event reaches us).
+    func paid(_ id: String) {
+        guard let intent = intents[id] else { return }
+        intents[id] = PaymentIntentRecord(id: id, status: "succeeded", amountCents: intent.amountCents, clientSecret: intent.clientSecret)
     }
 
     /// An event about `intent` of `type` at `created`, numbered in order.

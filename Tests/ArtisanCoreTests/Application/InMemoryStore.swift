@@ -164,7 +164,7 @@ final class InMemoryStore: TransactionRunner, ExclusiveLocks {
             store.state.bookings[artisan] = all.map { $0.id == booking.id ? booking : $0 }
         }
         func find(code: String, forUpdate: Bool) throws -> Booking? { all.first { $0.publicCode == code } }
-        func find(id: UUID) throws -> Booking? { all.first { $0.id == id } }
+        func find(id: UUID, forUpdate: Bool) throws -> Booking? { all.first { $0.id == id } }
         func savePayment(_ booking: Booking) throws {
             store.state.bookings[artisan] = all.map {
                 guard $0.id == booking.id else { return $0 }

@@ -216,4 +216,51 @@ struct PaymentServiceTests {
         }
         #expect(held == true)
     }
+
+    @Test("mark-paid withdraws the online request first; if the customer has just paid it, nothing is recorded")
+    func markPaidRace() throws {
+        let code = try book().booking.publicCode
+        stripe.paid("pi_1")
+        #expect { try payments().markPaid(code: code) } throws: { ($0 as? ArtisanError)?.code == "ALREADY_PAID_ONLINE" }
+        #expect(stored(code).depositStatus == .pending && stored(code).payment.provider == .stripe)
+        let other = try book(time: "14:00").booking.publicCode
+        stripe.failures = [FakePayments.down]
+        #expect { try payments().markPaid(code: other) } throws: { ($0 as? ArtisanError)?.kind == .unavailable }
+        #expect(stored(other).depositStatus == .pending)
+    }
+
+    @Test("a deposit paid at Stripe whose event is late keeps its slot at the hold's end; a pay link is expired at release")
+    func releaseAsksStripe() throws {
+        let paid = try book().booking.publicCode
+        let link = try book(.payLink, time: "14:00").booking.publicCode
+        stripe.paid("pi_1")
+        let report = try payments(at: "2030-01-09T09:00:00Z").sync(locks: fixture.store, wait: false)
+        #expect(report.released == 1)
+        #expect(stored(paid).status == .confirmed && stored(link).status == .cancelled)
+        #expect(stripe.expired == ["cs_1"] && stripe.cancelled.isEmpty)
+    }
+
+    @Test("an event naming our booking in its metadata but about another intent than the booking's is ignored")
+    func foreignIntent() throws {
+        let booking = stored(try book().booking.publicCode)
+        let event = stripe.event("payment_intent.succeeded", intent: "pi_other", booking: booking.id, at: "2030-01-07T08:05:00Z")
+        #expect(try payments().receive(event, via: .webhook).result == .ignored)
+        #expect(stored(booking.publicCode).depositStatus == .pending)
+    }
+
+    @Test("a refund Stripe declares failed is recorded failed and reported; requires_action stays pending")
+    func refundStatuses() throws {
+        let first = try book().booking.publicCode
+        let second = try book(time: "14:00").booking.publicCode
+        for intent in ["pi_1", "pi_2"] {
+            _ = try payments().receive(stripe.event("payment_intent.succeeded", intent: intent, at: "2030-01-07T08:01:00Z"), via: .webhook)
+        }
+        stripe.refundStatus = "failed"
+        let failed = try bookings().cancel(code: first, reason: nil, force: false)
+        #expect(failed.booking.payment.refundStatus == .failed && failed.booking.depositStatus == .captured)
+        #expect(failed.notes.contains { $0.contains("Stripe's dashboard") })
+        stripe.refundStatus = "requires_action"
+        let waiting = try bookings().cancel(code: second, reason: nil, force: false)
+        #expect(waiting.booking.payment.refundStatus == .pending)
+    }
 }

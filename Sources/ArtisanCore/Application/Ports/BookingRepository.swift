@@ -13,8 +13,8 @@ public protocol BookingRepository {
     func updateScheduleAndStatus(_ booking: Booking) throws
     /// By public code, locked for update when asked (a change is decided on what is read here).
     func find(code: String, forUpdate: Bool) throws -> Booking?
-    /// By id, locked for update.
-    func find(id: UUID) throws -> Booking?
+    /// By id, locked for update when asked.
+    func find(id: UUID, forUpdate: Bool) throws -> Booking?
     /// Saves a booking's deposit status and collection (ids, hold, refund).
     func savePayment(_ booking: Booking) throws
     /// Active bookings whose Stripe deposit is still unpaid, oldest first.
