@@ -4,10 +4,12 @@ import Foundation
 /// script prints its port on its first line), stopped by `stop()`.
 public final class FakeServer: @unchecked Sendable {
     public let url: String
+    public let port: Int
     private let process: Process
 
-    private init(url: String, process: Process) {
-        self.url = url
+    private init(port: Int, process: Process) {
+        url = "http://127.0.0.1:\(port)"
+        self.port = port
         self.process = process
     }
 
@@ -21,12 +23,17 @@ public final class FakeServer: @unchecked Sendable {
     }
 
     public static func start(_ name: String, arguments: [String] = [], python: String = "python3") throws -> FakeServer {
+        try start(script: "fake_\(name).py", arguments: arguments, python: python)
+    }
+
+    /// Any script of Tests/Fixtures that follows the same convention (smtp_sink.py).
+    public static func start(script: String, arguments: [String] = [], python: String = "python3") throws -> FakeServer {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         // The test runner's threads block SIGTERM and children inherit that: clear the mask, then
         // become the fake, so stop() really stops it.
         let unblock = "import os, signal, sys; signal.pthread_sigmask(signal.SIG_SETMASK, []); os.execvp(sys.argv[1], sys.argv[1:])"
-        process.arguments = [python, "-c", unblock, python, "-u", fixtures.appendingPathComponent("fake_\(name).py").path] + arguments
+        process.arguments = [python, "-c", unblock, python, "-u", fixtures.appendingPathComponent(script).path] + arguments
         let output = Pipe()
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
@@ -37,7 +44,7 @@ public final class FakeServer: @unchecked Sendable {
             process.terminate()
             throw CocoaError(.fileReadCorruptFile)
         }
-        return FakeServer(url: "http://127.0.0.1:\(port)", process: process)
+        return FakeServer(port: port, process: process)
     }
 
     public func stop() {
