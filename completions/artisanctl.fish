@@ -11,12 +11,12 @@ function __artisanctl_path
             continue
         end
         switch $word
-            case --database -d --artisan --output -o --log-format --env-file --name --email --phone --timezone --plan --slot-minutes --min-notice-minutes --horizon-days --cancellation-hours --payment-hold-minutes --pay-link-hold-hours --duration --price --deposit-rate --description --buffer-before --buffer-after --to --from-time --to-time --reason --service -s --date --days --time --from --status --customer --file -f --calendar --username --url --provider --signature --payload-file --steps -n --dir
+            case --database -d --artisan --output -o --log-format --env-file --name --email --phone --timezone --plan --slot-minutes --min-notice-minutes --horizon-days --cancellation-hours --payment-hold-minutes --pay-link-hold-hours --duration --price --deposit-rate --description --buffer-before --buffer-after --to --from-time --to-time --reason --service -s --date --days --time --from --status --customer --file -f --calendar --username --url --provider --signature --payload-file --for-date --channel --booking --steps -n --dir
                 set skip 1
             case '-*'
             case '*'
                 set -l candidate (string trim -- "$cmdpath $word")
-                if contains -- $candidate 'artisan' 'artisan init' 'artisan show' 'artisan set' 'services' 'services list' 'services show' 'services create' 'services update' 'services archive' 'services restore' 'services delete' 'hours' 'hours list' 'hours set' 'hours clear' 'breaks' 'breaks list' 'breaks add' 'breaks remove' 'timeoff' 'timeoff list' 'timeoff add' 'timeoff remove' 'availability' 'bookings' 'bookings create' 'bookings list' 'bookings show' 'bookings cancel' 'bookings reschedule' 'catalog' 'catalog export' 'catalog apply' 'calendars' 'calendars connect' 'calendars connect google' 'calendars connect outlook' 'calendars connect apple' 'calendars list' 'calendars disconnect' 'calendars feed' 'sync' 'sync calendars' 'payments' 'payments list' 'payments show' 'payments mark-paid' 'payments sync' 'webhooks' 'webhooks stripe' 'db' 'db up' 'db down' 'db status' 'db env' 'migrate' 'migrate latest' 'migrate rollback' 'migrate status' 'migrate make' 'completion' 'man' 'help' 'shell'
+                if contains -- $candidate 'artisan' 'artisan init' 'artisan show' 'artisan set' 'services' 'services list' 'services show' 'services create' 'services update' 'services archive' 'services restore' 'services delete' 'hours' 'hours list' 'hours set' 'hours clear' 'breaks' 'breaks list' 'breaks add' 'breaks remove' 'timeoff' 'timeoff list' 'timeoff add' 'timeoff remove' 'availability' 'bookings' 'bookings create' 'bookings list' 'bookings show' 'bookings cancel' 'bookings reschedule' 'catalog' 'catalog export' 'catalog apply' 'calendars' 'calendars connect' 'calendars connect google' 'calendars connect outlook' 'calendars connect apple' 'calendars list' 'calendars disconnect' 'calendars feed' 'sync' 'sync calendars' 'payments' 'payments list' 'payments show' 'payments mark-paid' 'payments sync' 'webhooks' 'webhooks stripe' 'notify' 'notify send' 'notify reminders' 'notify preview' 'notifications' 'notifications list' 'notifications retry' 'db' 'db up' 'db down' 'db status' 'db env' 'migrate' 'migrate latest' 'migrate rollback' 'migrate status' 'migrate make' 'completion' 'man' 'help' 'shell'
                     set cmdpath $candidate
                 else
                     set args (math $args + 1)
@@ -65,6 +65,8 @@ complete -c artisanctl -n '__artisanctl_at \'\'' -a calendars -d 'Connect the ar
 complete -c artisanctl -n '__artisanctl_at \'\'' -a sync -d 'Synchronise with external systems (for cron)'
 complete -c artisanctl -n '__artisanctl_at \'\'' -a payments -d 'Deposits: list, show, record a payment in person, sync with Stripe'
 complete -c artisanctl -n '__artisanctl_at \'\'' -a webhooks -d 'Receive a provider\'s webhook event'
+complete -c artisanctl -n '__artisanctl_at \'\'' -a notify -d 'Send the outbox\'s messages, queue the day-before reminders, preview a message (for cron)'
+complete -c artisanctl -n '__artisanctl_at \'\'' -a notifications -d 'The outbox: list messages, retry failed ones'
 complete -c artisanctl -n '__artisanctl_at \'\'' -a db -d 'Manage the embedded PostgreSQL cluster (the default database)'
 complete -c artisanctl -n '__artisanctl_at \'\'' -a migrate -d 'Apply, revert and inspect the schema migrations'
 complete -c artisanctl -n '__artisanctl_at \'\'' -a completion -d 'Print the completion script for bash, zsh or fish'
@@ -205,6 +207,17 @@ complete -c artisanctl -n '__artisanctl_at \'payments sync\'' -l wait -d 'Wait f
 complete -c artisanctl -n '__artisanctl_at \'webhooks\'' -a stripe -d 'Verify and apply one Stripe event (the raw body on stdin or from --payload-file)'
 complete -c artisanctl -n '__artisanctl_at \'webhooks stripe\'' -l signature -x -d 'The Stripe-Signature header\'s value'
 complete -c artisanctl -n '__artisanctl_at \'webhooks stripe\'' -l payload-file -r -F -d 'The raw request body (default: stdin)'
+complete -c artisanctl -n '__artisanctl_at \'notify\'' -a send -d 'Deliver the due messages: at most 3 tries each, with backoff; never one twice'
+complete -c artisanctl -n '__artisanctl_at \'notify\'' -a reminders -d 'Queue one reminder per channel for each active booking of a day (default: tomorrow)'
+complete -c artisanctl -n '__artisanctl_at \'notify\'' -a preview -d 'Print a message as it would be sent for a booking, sending nothing'
+complete -c artisanctl -n '__artisanctl_at \'notify reminders\'' -l for-date -x -d 'The day whose bookings are reminded, YYYY-MM-DD (default: tomorrow)'
+complete -c artisanctl -n '__artisanctl_at \'notify reminders\'' -l dry-run -d 'Count what would be queued; queue nothing'
+complete -c artisanctl -n '__artisanctl_at \'notify preview\'' -l channel -x -a 'email sms' -d 'email (default) or sms'
+complete -c artisanctl -n '__artisanctl_at \'notifications\'' -a list -d 'The outbox, newest first, and why messages wait when a channel is not configured'
+complete -c artisanctl -n '__artisanctl_at \'notifications\'' -a retry -d 'Make a failed message (or every failed one) pending again, with three new tries'
+complete -c artisanctl -n '__artisanctl_at \'notifications list\'' -l status -x -a 'pending sent failed cancelled' -d 'pending, sent, failed or cancelled'
+complete -c artisanctl -n '__artisanctl_at \'notifications list\'' -l booking -x -d 'Only this booking\'s messages'
+complete -c artisanctl -n '__artisanctl_at \'notifications retry\'' -l failed -d 'Every failed message'
 complete -c artisanctl -n '__artisanctl_at \'db\'' -a up -d 'Create (first time) and start the embedded cluster'
 complete -c artisanctl -n '__artisanctl_at \'db\'' -a down -d 'Stop the embedded cluster (its data stays)'
 complete -c artisanctl -n '__artisanctl_at \'db\'' -a status -d 'Show whether the embedded cluster is running (exit 69 when not)'

@@ -16,7 +16,7 @@ public enum Application {
             abstract: "Run an ArtisanConnect booking backend from the command line",
             discussion: """
                 artisanctl drives the ArtisanConnect backend directly against PostgreSQL: the artisan's catalogue \
-                and week, bookings and availability, deposits (Stripe), calendar sync. Commands are nouns followed by verbs.
+                and week, bookings and availability, deposits (Stripe), notifications and reminders, calendar sync. Commands are nouns followed by verbs.
 
                 With no database configured, artisanctl uses a private PostgreSQL cluster that 'artisanctl db up' \
                 creates and starts under $XDG_DATA_HOME/artisanctl/pg. Connection precedence: --database, \
@@ -35,6 +35,8 @@ public enum Application {
                 SyncCommands.command,
                 PaymentCommands.command,
                 WebhookCommands.command,
+                NotifyCommands.notify,
+                NotifyCommands.notifications,
                 DatabaseCommands.command,
                 MigrateCommands.command,
                 MetaCommands.completion,
@@ -71,7 +73,15 @@ public enum Application {
         ("STRIPE_SECRET_KEY", "Stripe's secret key: deposits are collected online when it is set. Never printed or stored."),
         ("STRIPE_WEBHOOK_SECRET", "The signing secret 'webhooks stripe' verifies events with."),
         ("PUBLIC_BASE_URL", "The web front's address; pay links send the customer back to it."),
-        ("GOOGLE_API_BASE, GOOGLE_OAUTH_BASE, GRAPH_API_BASE, MS_LOGIN_BASE, STRIPE_API_BASE",
+        ("EMAIL_TRANSPORT", "How e-mail leaves: sendgrid or smtp (unset: messages wait in the outbox)."),
+        ("EMAIL_FROM", "The sender of e-mails: an address, optionally with a name ('Léa Martin <lea@example.com>')."),
+        ("SENDGRID_API_KEY", "SendGrid's API key (EMAIL_TRANSPORT=sendgrid). Never printed or stored."),
+        ("SMTP_URL", "smtp://user:pass@host:port or smtps://... (EMAIL_TRANSPORT=smtp); STARTTLS whenever the server offers it."),
+        ("TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, TWILIO_PHONE_NUMBER", "Twilio, for SMS (Pro and Business plans, customers who opted in)."),
+        ("MANAGE_URL_BASE", "The page where customers manage a booking: messages link to MANAGE_URL_BASE?code=AC-XXXXXX."),
+        ("NOTIFY_TEMPLATES_DIR", "A directory of the artisan's own Mustache templates, <kind>.<subject|text|html|sms>.mustache."),
+        ("SENDGRID_TEMPLATE_<KIND>", "A SendGrid dynamic template id for a kind (e.g. SENDGRID_TEMPLATE_CONFIRMATION): it gets the same variables."),
+        ("GOOGLE_API_BASE, GOOGLE_OAUTH_BASE, GRAPH_API_BASE, MS_LOGIN_BASE, STRIPE_API_BASE, SENDGRID_API_BASE, TWILIO_API_BASE",
          "Base URLs of the providers, overridable (tests point them at local fakes)."),
     ]
 

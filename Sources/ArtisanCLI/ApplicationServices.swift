@@ -11,7 +11,8 @@ struct ApplicationServices {
     init(store: PostgresStore, context: Context) {
         self.store = store
         self.context = ServiceContext(store: store, zones: ZoneRulesLoader(timeZones: context.timeZones), clock: context.clock,
-                                      artisanEmail: context.options.artisan, payments: PaymentGatewayFactory.gateway(context))
+                                      artisanEmail: context.options.artisan, payments: PaymentGatewayFactory.gateway(context),
+                                      notifications: NotificationGatewayFactory.settings(context))
     }
 
     var bookings: BookingService { BookingService(context) }
@@ -21,6 +22,7 @@ struct ApplicationServices {
     var calendars: CalendarConnections { CalendarConnections(context, locks: store) }
     var profile: ArtisanProfile { ArtisanProfile(context) }
     var payments: PaymentService { PaymentService(context) }
+    var notifications: NotificationService { NotificationService(context) }
 
     func calendarSync(providers: any CalendarProviderSource) -> CalendarSyncService {
         CalendarSyncService(context, locks: store, providers: providers)

@@ -2,6 +2,7 @@ import ArtisanCore
 import ArtisanIntegrations
 import Foundation
 import Testing
+import TestSupport
 
 /// The MIME builder, read back by Tests/Fixtures/mail_oracle.py (Python's `email`): random texts
 /// round-trip exactly, every line ends with CRLF and stays within 998 octets, headers cannot be

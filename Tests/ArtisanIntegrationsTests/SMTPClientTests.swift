@@ -2,6 +2,7 @@ import ArtisanCore
 import ArtisanIntegrations
 import Foundation
 import Testing
+import TestSupport
 
 /// The SMTP channel through a real SMTP server (Tests/Fixtures/smtp_sink.py, aiosmtpd), each
 /// received message read by Tests/Fixtures/mail_oracle.py (Python's `email` and `icalendar`).

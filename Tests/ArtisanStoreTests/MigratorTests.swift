@@ -37,7 +37,7 @@ struct MigratorTests {
         #expect(try migrator.status().allSatisfy { $0.state == .applied && $0.appliedAt != nil })
         #expect(try tables() == [
             "artisans", "services", "opening_rules", "break_rules", "bookings", "external_busy_blocks",
-            "calendar_connections", "booking_events", "time_off", "stripe_events", "payment_sync_state", "schema_migrations",
+            "calendar_connections", "booking_events", "time_off", "stripe_events", "payment_sync_state", "notifications", "schema_migrations",
         ])
     }
 
@@ -52,12 +52,12 @@ struct MigratorTests {
     @Test("rollback reverts the last N, newest first")
     func rollbackSteps() throws {
         try migrator.latest()
-        let reverted = try migrator.rollback(steps: 5)
-        #expect(reverted.map(\.version) == Migration.embedded.suffix(5).reversed().map(\.version))
+        let reverted = try migrator.rollback(steps: 6)
+        #expect(reverted.map(\.version) == Migration.embedded.suffix(6).reversed().map(\.version))
         let states = try migrator.status().map(\.state)
-        #expect(states.filter { $0 == .pending }.count == 5)
+        #expect(states.filter { $0 == .pending }.count == 6)
         #expect(!(try tables().contains("time_off")))
-        #expect(try migrator.latest().count == 5)
+        #expect(try migrator.latest().count == 6)
     }
 
     @Test("rollback of all leaves no table, function or extension of ours; latest rebuilds everything")
@@ -69,7 +69,7 @@ struct MigratorTests {
         #expect(try connection.query("SELECT 1 FROM pg_extension WHERE extname = 'btree_gist'").isEmpty)
         #expect(try connection.query("SELECT 1 FROM pg_proc WHERE proname = 'bookings_set_occupied'").isEmpty)
         #expect(try migrator.latest().count == Migration.embedded.count)
-        #expect(try tables().count == 12)
+        #expect(try tables().count == 13)
     }
 
     @Test("a migration whose text changed after it was applied is reported as changed")

@@ -90,7 +90,14 @@ public struct BookingService {
             }
             throw ArtisanError(.temporary, code: "PUBLIC_CODE_EXHAUSTED", "could not draw a free public code after 10 tries")
         }
-        return PaymentService(context).collect(placed)
+        var outcome = PaymentService(context).collect(placed)
+        // Queued once the pay link is known, which the confirmation carries.
+        try context.store.transaction { repositories in
+            let scope = try Scope(repositories, context)
+            try scope.notify(outcome.booking, .created, context)
+        }
+        outcome.notes += NotificationService(context).deliverNow(booking: outcome.booking.id)
+        return outcome
     }
 
     /// By public code; with `email`, both must match (a mismatch is "not found", as in the public lookup).
@@ -116,6 +123,8 @@ public struct BookingService {
             var details = ["forced": force ? "true" : "false"]
             if let reason { details["reason"] = reason }
             try scope.bookings.recordEvent(booking.id, kind: "cancelled", details: details, at: scope.now)
+            let refunding = booking.depositStatus == .captured && refund.refunds(beforeDeadline: beforeDeadline)
+            try scope.notify(booking, .cancelled(refund: refunding), context)
             var notes: [String] = []
             if booking.depositStatus == .captured, refund.refunds(beforeDeadline: beforeDeadline) {
                 booking.payment.refundStatus = .pending
@@ -142,6 +151,7 @@ public struct BookingService {
             if let problem = payments.settleRefund(outcome.booking, artisan: artisan) { outcome.notes.append(problem) }
             outcome.booking = try context.store.read { try $0.bookings(of: artisan).find(id: outcome.booking.id, forUpdate: false) } ?? outcome.booking
         }
+        outcome.notes += NotificationService(context).deliverNow(booking: outcome.booking.id)
         return outcome
     }
 
@@ -166,7 +176,7 @@ public struct BookingService {
     /// Moves a booking to another free slot. It keeps the terms it was sold with: its own
     /// duration and buffers, not today's service.
     public func reschedule(code: String, date: LocalDate, time: TimeOfDay, force: Bool) throws -> Placed {
-        try context.store.transaction { repositories in
+        var placed = try context.store.transaction { repositories in
             let scope = try Scope(repositories, context)
             var booking = try scope.booking(code, forUpdate: true)
             try booking.checkChangeAllowed("rescheduled", now: scope.now, deadlineHours: scope.artisan.settings.cancellationDeadlineHours, force: force)
@@ -188,8 +198,11 @@ public struct BookingService {
             }
             try scope.bookings.recordEvent(booking.id, kind: "rescheduled",
                                            details: ["from": previous.iso8601(), "to": start.iso8601(), "forced": force ? "true" : "false"], at: scope.now)
+            try scope.notify(booking, .rescheduled(from: previous), context)
             return Placed(booking: booking, zone: scope.zone)
         }
+        placed.notes += NotificationService(context).deliverNow(booking: placed.booking.id)
+        return placed
     }
 
     /// Which bookings `list` shows: local days in the artisan's zone (default: today to 30 days
@@ -240,8 +253,10 @@ struct Scope {
     let services: any ServiceRepository
     let week: any WeekRepository
     let bookings: any BookingRepository
+    let repositories: any Repositories
 
     init(_ repositories: any Repositories, _ context: ServiceContext) throws {
+        self.repositories = repositories
         artisan = try context.artisan(in: repositories)
         zone = try context.zones.rules(for: artisan.timezone)
         now = context.clock.now()
@@ -251,6 +266,12 @@ struct Scope {
     }
 
     var today: LocalDate { zone.localDate(at: now) }
+
+    /// Queues the messages of a change to `booking` in this unit of work.
+    func notify(_ booking: Booking, _ change: NotificationPlanner.Change, _ context: ServiceContext) throws {
+        try NotificationService.enqueue(booking, change, artisan: artisan, zone: zone, now: now, settings: context.notifications,
+                                        into: repositories)
+    }
 
     func service(_ reference: String) throws -> Service { try services.require(reference) }
 

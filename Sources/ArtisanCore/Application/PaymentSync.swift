@@ -78,6 +78,9 @@ extension PaymentService {
                     booking.status = .cancelled
                     try bookings.updateScheduleAndStatus(booking)
                     try bookings.recordEvent(booking.id, kind: "cancelled", details: ["reason": "payment_timeout", "forced": "false"], at: now)
+                    try NotificationService.enqueue(booking, .cancelled(refund: false), artisan: artisan,
+                                                    zone: try context.zones.rules(for: artisan.timezone), now: now,
+                                                    settings: context.notifications, into: repositories)
                     return booking
                 }
                 guard let released else { continue }

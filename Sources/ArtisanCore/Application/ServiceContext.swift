@@ -7,13 +7,16 @@ public struct ServiceContext {
     public let clock: Clock
     public let artisanEmail: String?
     public let payments: PaymentGateway?
+    public let notifications: NotificationSettings
 
-    public init(store: any TransactionRunner, zones: any ZoneRulesSource, clock: Clock, artisanEmail: String?, payments: PaymentGateway? = nil) {
+    public init(store: any TransactionRunner, zones: any ZoneRulesSource, clock: Clock, artisanEmail: String?, payments: PaymentGateway? = nil,
+                notifications: NotificationSettings = NotificationSettings()) {
         self.store = store
         self.zones = zones
         self.clock = clock
         self.artisanEmail = artisanEmail
         self.payments = payments
+        self.notifications = notifications
     }
 
     /// The artisan acted for, read in the unit of work at hand.

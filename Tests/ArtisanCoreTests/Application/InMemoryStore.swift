@@ -21,6 +21,8 @@ final class InMemoryStore: TransactionRunner, ExclusiveLocks {
         /// Stripe events applied, by id, with their outcome.
         var paymentEvents: [String: String] = [:]
         var eventsReadUntil: Timestamp?
+        var outbox: [OutboxMessage] = []
+        var claims: [UUID: Timestamp] = [:]
     }
 
     var state = State()
@@ -60,6 +62,7 @@ final class InMemoryStore: TransactionRunner, ExclusiveLocks {
         let store: InMemoryStore
         var artisans: any ArtisanRepository { Artisans(store: store) }
         var payments: any PaymentRepository { Payments(store: store) }
+        var notifications: any NotificationRepository { Outbox(store: store) }
         func services(of artisan: UUID) -> any ServiceRepository { Services(store: store, artisan: artisan) }
         func week(of artisan: UUID) -> any WeekRepository { Week(store: store, artisan: artisan) }
         func bookings(of artisan: UUID) -> any BookingRepository { Bookings(store: store, artisan: artisan) }
@@ -214,6 +217,60 @@ final class InMemoryStore: TransactionRunner, ExclusiveLocks {
         func eventsReadUntil() throws -> Timestamp? { store.state.eventsReadUntil }
         func storeEventsReadUntil(_ instant: Timestamp) throws {
             store.state.eventsReadUntil = max(store.state.eventsReadUntil ?? instant, instant)
+        }
+    }
+
+    struct Outbox: NotificationRepository {
+        let store: InMemoryStore
+
+        func update(_ id: UUID, _ change: (inout OutboxMessage) -> Void) {
+            guard let index = store.state.outbox.firstIndex(where: { $0.id == id }) else { return }
+            change(&store.state.outbox[index])
+            store.state.claims[id] = nil
+        }
+        func enqueue(_ notification: OutboxMessage) throws -> Bool {
+            guard !store.state.outbox.contains(where: { $0.idempotencyKey == notification.idempotencyKey }) else { return false }
+            var stored = notification
+            stored.createdAt = stored.createdAt ?? notification.nextAttemptAt
+            store.state.outbox.append(stored)
+            return true
+        }
+        func claimDue(at now: Timestamp, booking: UUID?, channels: Set<OutgoingMessage.Channel>, limit: Int,
+                      claimUntil: Timestamp) throws -> [OutboxMessage] {
+            let due = store.state.outbox.filter { channels.contains($0.channel) &&
+                $0.status == .pending && $0.nextAttemptAt <= now && (store.state.claims[$0.id].map { $0 <= now } ?? true)
+                    && (booking == nil || $0.bookingID == booking)
+            }.prefix(limit)
+            return due.map { notification in
+                let index = store.state.outbox.firstIndex { $0.id == notification.id }!
+                store.state.outbox[index].attempts += 1
+                store.state.claims[notification.id] = claimUntil
+                return store.state.outbox[index]
+            }
+        }
+        func failInterrupted(at now: Timestamp) throws -> Int {
+            let stale = store.state.outbox.filter { $0.status == .pending && (store.state.claims[$0.id].map { $0 <= now } ?? false) }
+            for notification in stale { update(notification.id) { $0.status = .failed; $0.lastError = "interrupted" } }
+            return stale.count
+        }
+        func recordSent(_ id: UUID, providerMessageID: String?, at: Timestamp) throws {
+            update(id) { $0.status = .sent; $0.providerMessageID = providerMessageID }
+        }
+        func recordFailure(_ id: UUID, error: String, retryAt: Timestamp?, at: Timestamp) throws {
+            update(id) {
+                $0.lastError = error
+                if let retryAt { $0.nextAttemptAt = retryAt } else { $0.status = .failed }
+            }
+        }
+        func cancel(_ id: UUID, reason: String, at: Timestamp) throws { update(id) { $0.status = .cancelled; $0.lastError = reason } }
+        func list(status: OutboxMessage.Status?, booking: UUID?, limit: Int) throws -> [OutboxMessage] {
+            Array(store.state.outbox.filter { (status == nil || $0.status == status) && (booking == nil || $0.bookingID == booking) }.prefix(limit))
+        }
+        func find(_ id: UUID) throws -> OutboxMessage? { store.state.outbox.first { $0.id == id } }
+        func retry(_ id: UUID?, at now: Timestamp) throws -> Int {
+            let chosen = store.state.outbox.filter { id == nil ? $0.status == .failed : $0.id == id }
+            for notification in chosen { update(notification.id) { $0.status = .pending; $0.attempts = 0; $0.nextAttemptAt = now } }
+            return chosen.count
         }
     }
 

@@ -24,6 +24,8 @@ public protocol Repositories {
     var artisans: any ArtisanRepository { get }
     /// Stripe's events and cursor, which belong to the account, not to one artisan.
     var payments: any PaymentRepository { get }
+    /// The outbox of every artisan's messages.
+    var notifications: any NotificationRepository { get }
     func services(of artisan: UUID) -> any ServiceRepository
     func week(of artisan: UUID) -> any WeekRepository
     func bookings(of artisan: UUID) -> any BookingRepository

@@ -1,0 +1,142 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// The outbox's use cases: queue a change's messages in its transaction, deliver them after it,
+/// `notify send` (claim, send, record: never twice, at most three tries), the day-before
+/// reminders, and the artisan's view of it all.
+public struct NotificationService {
+    let context: ServiceContext
+
+    public init(_ context: ServiceContext) { self.context = context }
+
+    /// How long a claimed message is another sender's: longer than any send takes.
+    static let claimMinutes = 10
+
+    /// Queues the messages of `change` in the unit of work at hand (nothing is sent in it).
+    static func enqueue(_ booking: Booking, _ change: NotificationPlanner.Change, artisan: Artisan, zone: ZoneRules, now: Timestamp,
+                        settings: NotificationSettings, into repositories: any Repositories) throws {
+        let planner = NotificationPlanner(artisan: artisan, zone: zone, now: now, manageURLBase: settings.manageURLBase)
+        for notification in planner.notifications(for: booking, change) {
+            _ = try repositories.notifications.enqueue(notification)
+        }
+    }
+
+    // MARK: - Sending
+
+    /// What one `notify send` did.
+    public struct SendReport: Sendable, Equatable {
+        public var sent = 0
+        /// Failed this time, to be tried again later.
+        public var retrying = 0
+        /// Failed for good (a permanent refusal, or the third try).
+        public var failed = 0
+        /// Not sent because the booking changed (a reminder of a cancelled or moved booking).
+        public var cancelled = 0
+        /// Left by a sender that died while sending: failed, not resent (it may have gone out).
+        public var interrupted = 0
+        public var messages: [String] = []
+
+        public init() {}
+    }
+
+    /// Right after a booking change: its due messages, one short try each; what fails waits for
+    /// `notify send`. Never throws: the change stands whatever happens here.
+    public func deliverNow(booking: UUID) -> [String] {
+        guard let gateway = context.notifications.gateway(.immediate) else { return [] }
+        do {
+            let report = try send(gateway: gateway, booking: booking)
+            return report.messages.map { "\($0); 'artisanctl notify send' tries again" }
+        } catch {
+            return ["the messages of this booking were not sent (\(ArtisanError.describe(error))); 'artisanctl notify send' sends them"]
+        }
+    }
+
+    /// `notify send`: every due message, batch by batch.
+    public func sendDue() throws -> SendReport {
+        guard let gateway = context.notifications.gateway(.patient), gateway.email != nil || gateway.sms != nil else {
+            let reasons = context.notifications.gateway(.patient)?.missing.sorted { $0.key.rawValue < $1.key.rawValue }.map(\.value) ?? []
+            throw ArtisanError.configuration("no e-mail or SMS channel is configured: messages stay in the outbox"
+                                             + (reasons.isEmpty ? "" : " (\(reasons.joined(separator: "; ")))"),
+                                             hint: "set EMAIL_TRANSPORT (sendgrid or smtp) and its settings, or the TWILIO_* settings")
+        }
+        return try send(gateway: gateway, booking: nil)
+    }
+
+    private func send(gateway: NotificationGateway, booking: UUID?) throws -> SendReport {
+        var report = SendReport()
+        let now = context.clock.now()
+        report.interrupted = try context.store.transaction { try $0.notifications.failInterrupted(at: now) }
+        let channels = Set(OutgoingMessage.Channel.allCases.filter { gateway.channel($0) != nil })
+        while !channels.isEmpty {
+            let batch = try context.store.transaction { repositories in
+                try repositories.notifications.claimDue(at: now, booking: booking, channels: channels, limit: 20,
+                                                        claimUntil: now.adding(minutes: Self.claimMinutes))
+            }
+            if batch.isEmpty { break }
+            for notification in batch { try deliver(notification, gateway: gateway, now: now, report: &report) }
+        }
+        return report
+    }
+
+    private func deliver(_ notification: OutboxMessage, gateway: NotificationGateway, now: Timestamp, report: inout SendReport) throws {
+        if let reason = try staleness(of: notification) {
+            try context.store.transaction { try $0.notifications.cancel(notification.id, reason: reason, at: now) }
+            report.cancelled += 1
+            return
+        }
+        do {
+            guard let channel = gateway.channel(notification.channel) else { return }
+            let message = try compose(notification, gateway: gateway, now: now)
+            let providerID = try channel.send(message)
+            try context.store.transaction { try $0.notifications.recordSent(notification.id, providerMessageID: providerID, at: now) }
+            report.sent += 1
+        } catch let error as ArtisanError {
+            let permanent = error.kind == .invalid || notification.attempts >= OutboxMessage.maximumAttempts
+            let retryAt = permanent ? nil : now.adding(minutes: OutboxMessage.backoff(after: notification.attempts))
+            try context.store.transaction {
+                try $0.notifications.recordFailure(notification.id, error: error.message, retryAt: retryAt, at: now)
+            }
+            if permanent { report.failed += 1 } else { report.retrying += 1 }
+            report.messages.append("\(notification.kind.rawValue) by \(notification.channel.rawValue) for \(notification.variables["code"] ?? "?") "
+                                   + "\(permanent ? "failed" : "not sent yet"): \(error.message)")
+        }
+    }
+
+    /// Why a reminder should no longer go: its booking cancelled, or moved since it was queued.
+    private func staleness(of notification: OutboxMessage) throws -> String? {
+        guard notification.kind == .reminder, let bookingID = notification.bookingID else { return nil }
+        let booking = try context.store.read { try $0.bookings(of: notification.artisanID).find(id: bookingID, forUpdate: false) }
+        guard let booking, booking.status.isActive else { return "the booking was cancelled" }
+        return booking.start.iso8601() == notification.variables["start"] ? nil : "the booking was moved"
+    }
+
+    /// The message as it leaves: rendered (or a SendGrid template's data), with the invitation for
+    /// a customer's e-mail.
+    func compose(_ notification: OutboxMessage, gateway: NotificationGateway, now: Timestamp) throws -> OutgoingMessage {
+        let rendered = try gateway.renderer.render(notification.kind, channel: notification.channel, variables: notification.variables)
+        let template = notification.channel == .email ? gateway.templateIDs[notification.kind] : nil
+        return OutgoingMessage(channel: notification.channel, idempotencyKey: notification.id.uuidString.lowercased(), to: notification.recipient,
+                               toName: notification.recipientName, subject: rendered.subject, text: rendered.text, html: rendered.html,
+                               calendar: try invitation(notification, now: now), templateID: template,
+                               templateData: template == nil ? [:] : notification.variables)
+    }
+
+    private func invitation(_ notification: OutboxMessage, now: Timestamp) throws -> CalendarAttachment? {
+        guard notification.channel == .email, !notification.kind.isForArtisan, let bookingID = notification.bookingID,
+              let start = notification.variables["start"].flatMap(Timestamp.init(iso8601:)),
+              let end = notification.variables["end"].flatMap(Timestamp.init(iso8601:)),
+              let zoneName = notification.variables["timezone"] else { return nil }
+        let zone = try context.zones.rules(for: zoneName)
+        let cancelled = notification.kind == .cancellation
+        let content = ICalendar.invitation(
+            uid: "booking-\(bookingID.uuidString.lowercased())@artisanconnect",
+            summary: "\(notification.variables["serviceName"] ?? "") — \(notification.variables["artisanName"] ?? "")",
+            description: "Réservation \(notification.variables["code"] ?? "")", start: start, end: end, zone: zone,
+            organizer: (notification.variables["artisanName"] ?? "", notification.variables["artisanEmail"] ?? ""), stamp: now,
+            sequence: Int((notification.createdAt ?? now).secondsSinceEpoch), cancelled: cancelled)
+        return CalendarAttachment(method: cancelled ? "CANCEL" : "REQUEST", content: content)
+    }
+}
