@@ -88,7 +88,7 @@ struct NotificationTests {
     func cancellationInvitation() throws {
         let w = try NotifyWorld()
         let code = try w.book()
-        w.now = "2026-11-24T10:00:00+01:00"
+        // At the same instant: the SEQUENCE still rises.
         try w.succeed(["bookings", "cancel", code])
         let invitations = try w.received().compactMap { ($0["calendars"] as? [[String: Any]])?.first }
         let request = try #require((invitations.first { $0["METHOD"] as? String == "REQUEST" }?["events"] as? [[String: Any]])?.first)
@@ -137,11 +137,9 @@ struct NotificationTests {
         #expect(sent.count == 2)
     }
 
-    @Test("a hung SMTP-less transport: messages wait in the outbox, and notifications list says why")
+    @Test("without an e-mail transport, messages wait in the outbox and notifications list says why; notify send exits 78")
     func noTransport() throws {
         let w = try NotifyWorld()
-        let code = try w.book("2026-12-01", "10:00", [])
-        _ = code
         let created = try w.run(CatalogueWorld.createArguments("Coupe femme", "2026-12-01", "14:00"), environment: ["EMAIL_TRANSPORT": ""])
         #expect(created.status == 0)
         let pending = try jsonArray(w.run(["notifications", "list", "--status", "pending", "--output", "json"], environment: ["EMAIL_TRANSPORT": ""]).stdout)
@@ -178,17 +176,17 @@ struct NotificationTests {
     @Test("reminders: once under rerun and concurrency, on the DST days, and not for a booking cancelled after queueing")
     func reminders() throws {
         let w = try NotifyWorld()
-        // Saturday 28 March 2026, the day before the spring change, and the autumn one's eve.
         w.now = "2026-11-24T09:00:00+01:00"
         let kept = try w.book("2026-12-01", "10:00")
         let cancelled = try w.book("2026-12-01", "14:00")
         w.now = "2026-11-30T18:00:00+01:00"
-        let first = try jsonArray(w.succeed(["notify", "reminders", "--output", "json"]).stdout)
-        #expect(first.first?["date"] as? String == "2026-12-01" && first.first?["queued"] as? Int == 2)
+        // Three runs at once on a fresh day, then a rerun: two reminders in all.
         let outcomes = try ProcessRace.run(Array(repeating: ["notify", "reminders", "--output", "json"], count: 3),
                                            environment: w.world.environment.merging(w.environment) { _, new in new },
                                            in: w.world.directory.appendingPathComponent("race"))
-        #expect(try outcomes.map { try jsonArray($0.stdout).first?["queued"] as? Int ?? -1 } == [0, 0, 0])
+        #expect(try outcomes.map { try jsonArray($0.stdout).first?["queued"] as? Int ?? -1 }.reduce(0, +) == 2, "\(outcomes.map(\.stderr))")
+        let rerun = try jsonArray(w.succeed(["notify", "reminders", "--output", "json"]).stdout)
+        #expect(rerun.first?["date"] as? String == "2026-12-01" && rerun.first?["queued"] as? Int == 0 && rerun.first?["existing"] as? Int == 2)
         let before = w.sink.count
         // Cancelling delivers the booking's due messages at once: its queued reminder is dropped there.
         try w.succeed(["bookings", "cancel", cancelled, "--force"])
@@ -199,10 +197,21 @@ struct NotificationTests {
             ((($0["headers"] as? [String: Any])?["Subject"] as? String) ?? "").hasPrefix("Rappel")
         }
         #expect(reminders.count == 1 && (reminders.first?["text"] as? String)?.contains(kept) == true)
-        // The DST days: a booking on the day after each change is reminded of its own wall time.
-        for (evening, date) in [("2027-03-27T18:00:00+01:00", "2027-03-27"), ("2027-10-30T18:00:00+02:00", "2027-10-30")] {
-            let dry = try jsonArray(w.succeed(["notify", "reminders", "--for-date", date, "--dry-run", "--output", "json"]).stdout)
-            #expect(dry.first?["date"] as? String == date, "\(evening)")
+        // The DST days (23 and 25 hours long) as the reminded day: run on the Saturday evening before.
+        try w.world.succeed("hours", "set", "sun", "09:00-18:00")
+        for (booked, evening, date, expected) in [
+            ("2027-03-22T09:00:00+01:00", "2027-03-27T18:00:00+01:00", "2027-03-28", "dimanche 28 mars 2027 à 10:00"),
+            ("2027-10-25T09:00:00+02:00", "2027-10-30T18:00:00+02:00", "2027-10-31", "dimanche 31 octobre 2027 à 10:00"),
+        ] {
+            w.now = booked
+            let code = try w.book(date, "10:00")
+            w.now = evening
+            let queued = try jsonArray(w.succeed(["notify", "reminders", "--output", "json"]).stdout)
+            #expect(queued.first?["date"] as? String == date && queued.first?["queued"] as? Int == 1, "\(queued)")
+            let count = w.sink.count
+            try w.succeed(["notify", "send"])
+            let text = try MailOracle.read(w.sink.eml(count + 1))["text"] as? String ?? ""
+            #expect(text.contains("Rappel : Coupe femme avec Atelier Léa Martin demain, le \(expected) (réservation \(code))"), "\(text)")
         }
     }
 

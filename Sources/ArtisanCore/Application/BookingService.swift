@@ -86,16 +86,13 @@ public struct BookingService {
                     throw Self.slotUnavailable
                 }
                 try scope.bookings.recordEvent(booking.id, kind: "created", details: ["start": start.iso8601(), "service": service.name], at: scope.now)
+                try scope.notify(booking, .created, context)
                 return Placed(booking: booking, zone: scope.zone, notes: deposit.note.map { [$0] } ?? [])
             }
             throw ArtisanError(.temporary, code: "PUBLIC_CODE_EXHAUSTED", "could not draw a free public code after 10 tries")
         }
+        // Delivered once Stripe was asked: the confirmation reads the pay link as it leaves.
         var outcome = PaymentService(context).collect(placed)
-        // Queued once the pay link is known, which the confirmation carries.
-        try context.store.transaction { repositories in
-            let scope = try Scope(repositories, context)
-            try scope.notify(outcome.booking, .created, context)
-        }
         outcome.notes += NotificationService(context).deliverNow(booking: outcome.booking.id)
         return outcome
     }
@@ -199,6 +196,9 @@ public struct BookingService {
             try scope.bookings.recordEvent(booking.id, kind: "rescheduled",
                                            details: ["from": previous.iso8601(), "to": start.iso8601(), "forced": force ? "true" : "false"], at: scope.now)
             try scope.notify(booking, .rescheduled(from: previous), context)
+            // Moved to tomorrow: the evening's reminder run may be over, so its reminder is queued now
+            // (a later run finds it queued).
+            if scope.zone.localDate(at: start) == scope.today.adding(days: 1) { try scope.notify(booking, .reminder, context) }
             return Placed(booking: booking, zone: scope.zone)
         }
         placed.notes += NotificationService(context).deliverNow(booking: placed.booking.id)

@@ -12,14 +12,16 @@ public struct NotificationService {
 
     public init(_ context: ServiceContext) { self.context = context }
 
-    /// How long a claimed message is another sender's: longer than any send takes.
-    static let claimMinutes = 10
+    /// How long a claimed message is another sender's: far longer than one send takes (three
+    /// tries of at most 300 s each and the waits between them), as messages are claimed one by one.
+    static let claimMinutes = 30
 
     /// Queues the messages of `change` in the unit of work at hand (nothing is sent in it).
     static func enqueue(_ booking: Booking, _ change: NotificationPlanner.Change, artisan: Artisan, zone: ZoneRules, now: Timestamp,
                         settings: NotificationSettings, into repositories: any Repositories) throws {
         let planner = NotificationPlanner(artisan: artisan, zone: zone, now: now, manageURLBase: settings.manageURLBase)
-        for notification in planner.notifications(for: booking, change) {
+        let sequence = try repositories.notifications.list(status: nil, booking: booking.id, limit: 10_000).count
+        for notification in planner.notifications(for: booking, change, sequence: sequence) {
             _ = try repositories.notifications.enqueue(notification)
         }
     }
@@ -67,55 +69,73 @@ public struct NotificationService {
 
     private func send(gateway: NotificationGateway, booking: UUID?) throws -> SendReport {
         var report = SendReport()
-        let now = context.clock.now()
-        report.interrupted = try context.store.transaction { try $0.notifications.failInterrupted(at: now) }
+        if booking == nil {
+            let now = context.clock.now()
+            report.interrupted = try context.store.transaction { try $0.notifications.failInterrupted(at: now) }
+        }
         let channels = Set(OutgoingMessage.Channel.allCases.filter { gateway.channel($0) != nil })
+        // One message per claim, each at the clock's instant of its claim: a claim never runs out
+        // while its message is being sent, however many come before it.
         while !channels.isEmpty {
-            let batch = try context.store.transaction { repositories in
-                try repositories.notifications.claimDue(at: now, booking: booking, channels: channels, limit: 20,
+            let now = context.clock.now()
+            let claimed = try context.store.transaction { repositories in
+                try repositories.notifications.claimDue(at: now, booking: booking, channels: channels, limit: 1,
                                                         claimUntil: now.adding(minutes: Self.claimMinutes))
             }
-            if batch.isEmpty { break }
-            for notification in batch { try deliver(notification, gateway: gateway, now: now, report: &report) }
+            guard let notification = claimed.first else { break }
+            try deliver(notification, gateway: gateway, now: now, report: &report)
         }
         return report
     }
 
     private func deliver(_ notification: OutboxMessage, gateway: NotificationGateway, now: Timestamp, report: inout SendReport) throws {
-        if let reason = try staleness(of: notification) {
+        if let reason = try staleness(of: notification, now: now) {
             try context.store.transaction { try $0.notifications.cancel(notification.id, reason: reason, at: now) }
             report.cancelled += 1
             return
         }
+        let providerID: String?
         do {
-            guard let channel = gateway.channel(notification.channel) else { return }
-            let message = try compose(notification, gateway: gateway, now: now)
-            let providerID = try channel.send(message)
-            try context.store.transaction { try $0.notifications.recordSent(notification.id, providerMessageID: providerID, at: now) }
-            report.sent += 1
-        } catch let error as ArtisanError {
-            let permanent = error.kind == .invalid || notification.attempts >= OutboxMessage.maximumAttempts
+            guard let channel = gateway.channel(notification.channel) else { throw ArtisanError.configuration("no \(notification.channel) channel") }
+            providerID = try channel.send(try compose(notification, gateway: gateway, now: now))
+        } catch {
+            let failure = error as? ArtisanError ?? ArtisanError(.temporary, code: "NOTIFICATION_FAILED", ArtisanError.describe(error))
+            let permanent = failure.kind == .invalid || notification.attempts >= OutboxMessage.maximumAttempts
             let retryAt = permanent ? nil : now.adding(minutes: OutboxMessage.backoff(after: notification.attempts))
             try context.store.transaction {
-                try $0.notifications.recordFailure(notification.id, error: error.message, retryAt: retryAt, at: now)
+                try $0.notifications.recordFailure(notification.id, error: failure.message, retryAt: retryAt, at: now)
             }
             if permanent { report.failed += 1 } else { report.retrying += 1 }
+            // The provider's words can quote the recipient: the report names the message, not them.
             report.messages.append("\(notification.kind.rawValue) by \(notification.channel.rawValue) for \(notification.variables["code"] ?? "?") "
-                                   + "\(permanent ? "failed" : "not sent yet"): \(error.message)")
+                                   + "\(permanent ? "failed" : "not sent yet") (\(failure.code))")
+            return
         }
+        try context.store.transaction { try $0.notifications.recordSent(notification.id, providerMessageID: providerID, at: now) }
+        report.sent += 1
     }
 
-    /// Why a reminder should no longer go: its booking cancelled, or moved since it was queued.
-    private func staleness(of notification: OutboxMessage) throws -> String? {
-        guard notification.kind == .reminder, let bookingID = notification.bookingID else { return nil }
+    /// Why a customer's message should no longer go: its booking cancelled since (only the
+    /// cancellation still goes), or, for a reminder, moved since it was queued or already begun.
+    private func staleness(of notification: OutboxMessage, now: Timestamp) throws -> String? {
+        guard !notification.kind.isForArtisan, notification.kind != .cancellation, let bookingID = notification.bookingID else { return nil }
         let booking = try context.store.read { try $0.bookings(of: notification.artisanID).find(id: bookingID, forUpdate: false) }
         guard let booking, booking.status.isActive else { return "the booking was cancelled" }
-        return booking.start.iso8601() == notification.variables["start"] ? nil : "the booking was moved"
+        guard notification.kind == .reminder else { return nil }
+        if booking.start.iso8601() != notification.variables["start"] { return "the booking was moved" }
+        return booking.start <= now ? "the booking has begun" : nil
     }
 
     /// The message as it leaves: rendered (or a SendGrid template's data), with the invitation for
     /// a customer's e-mail.
     func compose(_ notification: OutboxMessage, gateway: NotificationGateway, now: Timestamp) throws -> OutgoingMessage {
+        var notification = notification
+        // The pay link is requested from Stripe after the booking commits: read it when the message leaves.
+        if notification.kind == .confirmation || notification.kind == .reminder, let bookingID = notification.bookingID,
+           let booking = try context.store.read({ try $0.bookings(of: notification.artisanID).find(id: bookingID, forUpdate: false) }),
+           booking.depositStatus.isUnpaid, let link = booking.payment.checkoutURL {
+            notification.variables["payLink"] = link
+        }
         let rendered = try gateway.renderer.render(notification.kind, channel: notification.channel, variables: notification.variables)
         let template = notification.channel == .email ? gateway.templateIDs[notification.kind] : nil
         return OutgoingMessage(channel: notification.channel, idempotencyKey: notification.id.uuidString.lowercased(), to: notification.recipient,
@@ -135,8 +155,9 @@ public struct NotificationService {
             uid: "booking-\(bookingID.uuidString.lowercased())@artisanconnect",
             summary: "\(notification.variables["serviceName"] ?? "") — \(notification.variables["artisanName"] ?? "")",
             description: "Réservation \(notification.variables["code"] ?? "")", start: start, end: end, zone: zone,
-            organizer: (notification.variables["artisanName"] ?? "", notification.variables["artisanEmail"] ?? ""), stamp: now,
-            sequence: Int((notification.createdAt ?? now).secondsSinceEpoch), cancelled: cancelled)
+            organizer: (notification.variables["artisanName"] ?? "", notification.variables["artisanEmail"] ?? ""),
+            attendee: (notification.recipientName ?? "", notification.recipient), stamp: now,
+            sequence: Int(notification.variables["sequence"] ?? "") ?? 0, cancelled: cancelled)
         return CalendarAttachment(method: cancelled ? "CANCEL" : "REQUEST", content: content)
     }
 }

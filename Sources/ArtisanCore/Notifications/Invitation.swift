@@ -3,7 +3,8 @@
 /// the event they already hold.
 extension ICalendar {
     public static func invitation(uid: String, summary: String, description: String, start: Timestamp, end: Timestamp, zone: ZoneRules,
-                                  organizer: (name: String, email: String), stamp: Timestamp, sequence: Int, cancelled: Bool) -> String {
+                                  organizer: (name: String, email: String), attendee: (name: String, email: String), stamp: Timestamp,
+                                  sequence: Int, cancelled: Bool) -> String {
         let years = [start, end, stamp].map { zone.localDate(at: $0).year }
         let first = LocalDate(year: max(2, (years.min() ?? 2) - 1), month: 1, day: 1) ?? LocalDate(year: 2, month: 1, day: 1)!
         let last = LocalDate(year: min(9998, (years.max() ?? 9998) + 1), month: 12, day: 31) ?? LocalDate(year: 9998, month: 12, day: 31)!
@@ -20,6 +21,7 @@ extension ICalendar {
             "SUMMARY:\(escape(summary))",
             "DESCRIPTION:\(escape(description))",
             "ORGANIZER;CN=\(parameter(organizer.name)):mailto:\(organizer.email)",
+            "ATTENDEE;CN=\(parameter(attendee.name));RSVP=FALSE:mailto:\(attendee.email)",
             "STATUS:\(cancelled ? "CANCELLED" : "CONFIRMED")",
             "TRANSP:OPAQUE",
             "END:VEVENT",

@@ -30,8 +30,10 @@ public struct NotificationPlanner: Sendable {
         case reminder
     }
 
-    public func notifications(for booking: Booking, _ change: Change) -> [OutboxMessage] {
+    /// `sequence` orders the booking's invitations (iCalendar SEQUENCE): higher for each change.
+    public func notifications(for booking: Booking, _ change: Change, sequence: Int = 0) -> [OutboxMessage] {
         var variables = self.variables(for: booking)
+        variables["sequence"] = String(sequence)
         let (customerKind, artisanKind, discriminator): (NotificationKind, NotificationKind?, String)
         switch change {
         case .created:
@@ -40,7 +42,8 @@ public struct NotificationPlanner: Sendable {
             (customerKind, artisanKind, discriminator) = (.cancellation, .artisanCancellation, "")
             if refund { variables["refund"] = FrenchFormat.money(booking.deposit) }
         case .rescheduled(let previous):
-            (customerKind, artisanKind, discriminator) = (.reschedule, .artisanReschedule, ":" + booking.start.iso8601())
+            // A booking may go back and forth: each move is its own message.
+            (customerKind, artisanKind, discriminator) = (.reschedule, .artisanReschedule, ":\(previous.iso8601())>\(booking.start.iso8601())@\(now.iso8601())")
             variables["previousDateTime"] = FrenchFormat.dateTime(previous, zone: zone)
         case .reminder:
             (customerKind, artisanKind, discriminator) = (.reminder, nil, ":" + booking.start.iso8601())
@@ -52,9 +55,22 @@ public struct NotificationPlanner: Sendable {
                                          idempotencyKey: "\(kind.rawValue):\(channel.rawValue):\(booking.id.uuidString.lowercased())\(discriminator)"))
         }
         if booking.notifyByEmail { add(customerKind, .email, to: booking.customer.email, name: booking.customer.name) }
-        if booking.notifyBySMS, artisan.plan != .starter, let phone = booking.customer.phone { add(customerKind, .sms, to: phone, name: nil) }
+        if booking.notifyBySMS, artisan.plan != .starter, let phone = booking.customer.phone.flatMap(Self.e164) {
+            add(customerKind, .sms, to: phone, name: nil)
+        }
         if let artisanKind { add(artisanKind, .email, to: artisan.email, name: artisan.displayName) }
         return messages
+    }
+
+    /// A phone as Twilio wants it: `+33612345678`. A French national number (`0612345678`) gets
+    /// France's +33, `00…` becomes `+…`; anything else is nil (no SMS rather than a refused one).
+    static func e164(_ phone: String) -> String? {
+        let digits = phone.filter(\.isNumber)
+        let international: String
+        if phone.hasPrefix("+") { international = digits } else if digits.hasPrefix("00") { international = String(digits.dropFirst(2)) }
+        else if digits.hasPrefix("0"), digits.count == 10 { international = "33" + digits.dropFirst() } else { return nil }
+        guard (8...15).contains(international.count), international.first != "0" else { return nil }
+        return "+" + international
     }
 
     /// What every template of a booking may use.

@@ -60,8 +60,8 @@ public struct OutboxMessage: Sendable, Equatable {
         self.createdAt = createdAt
     }
 
-    /// When to try again after `attempts` failed tries: 1, 5, then 25 minutes.
+    /// When to try again after `attempts` failed tries: 1, then 5 minutes (the third fails for good).
     public static func backoff(after attempts: Int) -> Int {
-        [1, 5, 25][min(max(attempts, 1), 3) - 1]
+        attempts <= 1 ? 1 : 5
     }
 }

@@ -1,5 +1,6 @@
-/// SMS bodies stay within two segments: 306 GSM-7 septets (an extension character counts two),
-/// or 134 UTF-16 units when any character needs UCS-2. Longer text is cut at a word with "...".
+/// SMS bodies stay within two segments: 304 GSM-7 septets (an extension character counts two), or
+/// 132 UTF-16 units when any character needs UCS-2 — two less than two full segments, as a pair
+/// that would straddle a segment's end moves whole to the next. Longer text is cut at a word with "..."
 public enum SMSText {
     static let basic = Set("@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà")
     static let extended = Set("^{}\\[~]|€\u{0C}")
@@ -14,8 +15,8 @@ public enum SMSText {
     }
 
     public static func fits(_ text: String) -> Bool {
-        if let septets = septets(text) { return septets <= 306 }
-        return text.utf16.count <= 134
+        if let septets = septets(text) { return septets <= 304 }
+        return text.utf16.count <= 132
     }
 
     public static func fit(_ text: String) -> String {

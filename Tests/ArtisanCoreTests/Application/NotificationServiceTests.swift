@@ -52,7 +52,7 @@ struct NotificationServiceTests {
         #expect(email.sent.first { $0.subject == "artisan_new_booking" }?.calendar == nil)
     }
 
-    @Test("SMS only on the Pro and Business plans, for a customer who opted in and gave a phone")
+    @Test("SMS only on the Pro and Business plans, for a customer who opted in and gave a phone, in E.164")
     func smsGating() throws {
         _ = try book("10:00", sms: true, phone: "+33612345678")
         #expect(sms.sent.isEmpty)
@@ -60,7 +60,31 @@ struct NotificationServiceTests {
         _ = try book("12:00", sms: true, phone: "+33612345678")
         _ = try book("14:00", sms: true, phone: nil)
         _ = try book("16:00", sms: false, phone: "+33612345678")
-        #expect(sms.sent.count == 1 && sms.sent[0].to == "+33612345678")
+        fixture.store.state.artisans[0].plan = .business
+        _ = try book("17:00", sms: true, phone: "0698765432")
+        #expect(sms.sent.map(\.to) == ["+33612345678", "+33698765432"])
+    }
+
+    @Test("e-mail only when the customer kept notifications_email; the artisan's alert goes anyway")
+    func emailOptOut() throws {
+        var request = fixture.request("2030-01-08", "10:00")
+        request.notifyByEmail = false
+        _ = try BookingService(context()).book(request)
+        #expect(email.sent.map(\.subject) == ["artisan_new_booking"])
+    }
+
+    @Test("a confirmation still due when its booking is cancelled is dropped; the cancellation goes")
+    func confirmationAfterCancel() throws {
+        email.failures = [ArtisanError(.temporary, code: "X", "down"), ArtisanError(.temporary, code: "X", "down")]
+        let code = try book().booking.publicCode
+        email.failures = Array(repeating: ArtisanError(.temporary, code: "X", "down"), count: 2)
+        _ = try BookingService(context(at: "2030-01-07T08:00:10Z")).cancel(code: code, reason: nil, force: false)
+        email.sent = []
+        let report = try NotificationService(context(at: "2030-01-07T09:00:00Z")).sendDue()
+        #expect(report.cancelled == 1)
+        #expect(Set(email.sent.compactMap(\.subject)) == ["cancellation", "artisan_new_booking", "artisan_cancellation"])
+        let invitation = try #require(email.sent.first { $0.subject == "cancellation" }?.calendar)
+        #expect(invitation.method == "CANCEL" && invitation.content.contains("SEQUENCE:2") && invitation.content.contains("ATTENDEE"))
     }
 
     @Test("a delivery failure never fails the booking: it stays pending, is retried with backoff, and fails after 3 tries")
@@ -111,13 +135,16 @@ struct NotificationServiceTests {
         let first = try evening.queueReminders(for: nil, dryRun: false)
         #expect(first.map(\.queued) == [3] && first.first?.date == LocalDate("2030-01-08"))
         #expect(try evening.queueReminders(for: nil, dryRun: false).map(\.existing) == [3])
-        _ = try BookingService(context(at: "2030-01-07T09:00:00Z")).cancel(code: cancelled, reason: nil, force: true)
-        _ = try BookingService(context(at: "2030-01-07T09:00:00Z")).reschedule(code: moved, date: LocalDate("2030-01-08")!, time: TimeOfDay("16:00")!, force: true)
-        #expect(try evening.queueReminders(for: nil, dryRun: true).map(\.queued) == [1])
-        #expect(try evening.queueReminders(for: nil, dryRun: false).map(\.queued) == [1])
+        // Cancelling and moving deliver the booking's due messages at once: the stale reminders are
+        // dropped there, and the move to tomorrow queues and sends the reminder of the new time.
         email.sent = []
+        _ = try BookingService(context(at: "2030-01-07T18:00:00Z")).cancel(code: cancelled, reason: nil, force: true)
+        _ = try BookingService(context(at: "2030-01-07T18:00:00Z")).reschedule(code: moved, date: LocalDate("2030-01-08")!, time: TimeOfDay("16:00")!, force: true)
+        let reminders = fixture.store.state.outbox.filter { $0.kind == .reminder }
+        #expect(reminders.filter { $0.status == .cancelled }.count == 2 && reminders.filter { $0.status == .sent }.count == 1)
+        #expect(try evening.queueReminders(for: nil, dryRun: true).map(\.queued) == [0])
         let report = try evening.sendDue()
-        #expect(report.cancelled == 2 && report.sent == 2)
+        #expect(report.sent == 1 && report.cancelled == 0)
         let reminded = Set(email.sent.filter { $0.subject == "reminder" }.map(\.text))
         #expect(reminded == ["reminder|\(kept)|mardi 8 janvier 2030 à 10:00", "reminder|\(moved)|mardi 8 janvier 2030 à 16:00"])
     }
