@@ -137,6 +137,25 @@ struct NotificationTests {
         #expect(sent.count == 2)
     }
 
+    @Test("a provider hanging during bookings create: the booking stands after the short timeout; notify send delivers the rest")
+    func providerHangsThenSend() throws {
+        let w = try NotifyWorld()
+        w.transport = "sendgrid"
+        // The first message's request is held and never answered.
+        try w.sendgrid.control(["fail": [["hold": true, "times": 1]]])
+        let created = try w.run(CatalogueWorld.createArguments("Coupe femme", "2026-12-01", "10:00"))
+        #expect(created.status == 0 && created.stderr.contains("notify send"), "\(created.output)")
+        #expect(try w.world.countOf("SELECT count(*) AS n FROM bookings WHERE status = 'confirmed'") == 1)
+        w.now = "2026-11-24T09:02:00+01:00"
+        let send = try jsonObject(w.succeed(["notify", "send", "--json"]).stdout)
+        #expect(send["sent"] as? Int == 1)
+        let keys = ((try w.sendgrid.get("/_control") as? [String: Any])?["messages"] as? [[String: Any]] ?? []).compactMap {
+            (($0["message"] as? [String: Any])?["custom_args"] as? [String: Any])?["notification_key"] as? String
+        }
+        #expect(keys.count == 2 && Set(keys).count == 2)
+        #expect(try w.outbox().allSatisfy { $0["status"] as? String == "sent" })
+    }
+
     @Test("without an e-mail transport, messages wait in the outbox and notifications list says why; notify send exits 78")
     func noTransport() throws {
         let w = try NotifyWorld()
