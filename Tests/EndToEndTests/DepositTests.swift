@@ -211,6 +211,28 @@ struct DepositTests {
         #expect(try w.world.countOf("SELECT count(*) AS n FROM bookings") == 1)
     }
 
+    @Test("a pay link Stripe could only make later reaches the customer in a message of its own, once")
+    func latePayLink() throws {
+        let w = try StripeWorld()
+        let sink = try SMTPSink()
+        defer { sink.stop() }
+        let mail = ["EMAIL_TRANSPORT": "smtp", "SMTP_URL": sink.url(), "EMAIL_FROM": "Atelier Léa <contact@atelier-lea.fr>"]
+        try w.stripe.control(["fail": [["path": "/v1/checkout/sessions", "method": "POST", "status": 500, "times": -1]]])
+        let created = try w.run(CatalogueWorld.createArguments("Coupe femme", "2026-12-01", "10:00", ["--pay-link"]), environment: mail)
+        #expect(created.status == 0, "\(created.output)")
+        #expect(sink.count == 2)
+        try w.stripe.control(["clearFailures": true])
+        try w.at("2026-11-24T08:05:00Z")
+        #expect(try w.run(["payments", "sync"], environment: mail).status == 0)
+        let url = try #require(try w.sessions.values.first?["url"] as? String)
+        #expect(sink.count == 3)
+        let message = try MailOracle.read(sink.eml(3))
+        #expect(((message["headers"] as? [String: Any])?["Subject"] as? String)?.hasPrefix("Votre acompte") == true)
+        #expect((message["text"] as? String)?.contains(url) == true)
+        #expect(try w.run(["payments", "sync"], environment: mail).status == 0)
+        #expect(sink.count == 3)
+    }
+
     @Test("cancelling refunds before the deadline, keeps after it unless --refund; a failed refund is retried by payments sync, once")
     func cancelRefunds() throws {
         let w = try StripeWorld()

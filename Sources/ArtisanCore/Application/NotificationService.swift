@@ -131,7 +131,7 @@ public struct NotificationService {
     func compose(_ notification: OutboxMessage, gateway: NotificationGateway, now: Timestamp) throws -> OutgoingMessage {
         var notification = notification
         // The pay link is requested from Stripe after the booking commits: read it when the message leaves.
-        if notification.kind == .confirmation || notification.kind == .reminder, let bookingID = notification.bookingID,
+        if [.confirmation, .reminder, .payLink].contains(notification.kind), let bookingID = notification.bookingID,
            let booking = try context.store.read({ try $0.bookings(of: notification.artisanID).find(id: bookingID, forUpdate: false) }),
            booking.depositStatus.isUnpaid, let link = booking.payment.checkoutURL {
             notification.variables["payLink"] = link
@@ -145,7 +145,8 @@ public struct NotificationService {
     }
 
     private func invitation(_ notification: OutboxMessage, now: Timestamp) throws -> CalendarAttachment? {
-        guard notification.channel == .email, !notification.kind.isForArtisan, let bookingID = notification.bookingID,
+        guard notification.channel == .email, [.confirmation, .cancellation, .reschedule, .reminder].contains(notification.kind),
+              let bookingID = notification.bookingID,
               let start = notification.variables["start"].flatMap(Timestamp.init(iso8601:)),
               let end = notification.variables["end"].flatMap(Timestamp.init(iso8601:)),
               let zoneName = notification.variables["timezone"] else { return nil }

@@ -104,6 +104,14 @@ extension PaymentService {
                     let outcome = try request(BookingService.Placed(booking: booking, zone: zone))
                     if !outcome.booking.payment.awaitsStripe { report.requested += 1 }
                     outcome.notes.forEach { report.note($0) }
+                    if outcome.booking.payment.checkoutURL != nil, outcome.booking.status.isActive {
+                        // The confirmation went without it: the link goes in a message of its own.
+                        try context.store.transaction { repositories in
+                            try NotificationService.enqueue(outcome.booking, .payLink, artisan: artisan, zone: zone, now: context.clock.now(),
+                                                            settings: context.notifications, into: repositories)
+                        }
+                        _ = NotificationService(context).deliverNow(booking: outcome.booking.id)
+                    }
                 } catch {
                     report.fail(error)
                 }

@@ -28,6 +28,8 @@ public struct NotificationPlanner: Sendable {
         case cancelled(refund: Bool)
         case rescheduled(from: Timestamp)
         case reminder
+        /// A pay link made after the confirmation went (Stripe was unreachable at booking time).
+        case payLink
     }
 
     /// `sequence` orders the booking's invitations (iCalendar SEQUENCE): higher for each change.
@@ -47,6 +49,8 @@ public struct NotificationPlanner: Sendable {
             variables["previousDateTime"] = FrenchFormat.dateTime(previous, zone: zone)
         case .reminder:
             (customerKind, artisanKind, discriminator) = (.reminder, nil, ":" + booking.start.iso8601())
+        case .payLink:
+            (customerKind, artisanKind, discriminator) = (.payLink, nil, "")
         }
         var messages: [OutboxMessage] = []
         func add(_ kind: NotificationKind, _ channel: OutgoingMessage.Channel, to recipient: String, name: String?) {

@@ -8,6 +8,8 @@ import Foundation
 /// reminder); artisan alerts tell the artisan of each new, cancelled or moved booking.
 public enum NotificationKind: String, Sendable, CaseIterable {
     case confirmation, cancellation, reschedule, reminder
+    /// The deposit's pay link, when Stripe could only make it after the confirmation went.
+    case payLink = "pay_link"
     case artisanNewBooking = "artisan_new_booking"
     case artisanCancellation = "artisan_cancellation"
     case artisanReschedule = "artisan_reschedule"

@@ -16,6 +16,7 @@ enum DefaultTemplates {
         .cancellation: "Réservation annulée : {{{serviceName}}} du {{{date}}}",
         .reschedule: "Réservation déplacée : {{{serviceName}}} le {{{date}}}",
         .reminder: "Rappel : {{{serviceName}}} demain, {{{date}}} à {{{time}}}",
+        .payLink: "Votre acompte : {{{serviceName}}} le {{{date}}}",
         .artisanNewBooking: "Nouvelle réservation {{{code}}} : {{{customerName}}}, {{{dateTime}}}",
         .artisanCancellation: "Réservation annulée {{{code}}} : {{{customerName}}}, {{{dateTime}}}",
         .artisanReschedule: "Réservation déplacée {{{code}}} : {{{customerName}}}, {{{dateTime}}}",
@@ -57,6 +58,12 @@ enum DefaultTemplates {
             {{/payLink}}{{#manageURL}}Pour modifier ou annuler : {{{manageURL}}}
             {{/manageURL}}
             """
+        case .payLink: """
+            Bonjour {{{customerName}}},
+
+            Pour régler l'acompte{{#depositDue}} de {{{depositDue}}}{{/depositDue}} de votre réservation {{{code}}} ({{{serviceName}}}, le {{{dateTime}}}) : {{{payLink}}}
+
+            """
         case .artisanNewBooking: """
             Nouvelle réservation {{{code}}} : {{{serviceName}}} le {{{dateTime}}}.
             Client : {{{customerName}}}, {{{customerEmail}}}{{#customerPhone}}, {{{customerPhone}}}{{/customerPhone}}.
@@ -90,5 +97,6 @@ enum DefaultTemplates {
         .cancellation: "RDV {{{code}}} du {{{dateTime}}} annulé.{{#refund}} Acompte remboursé : {{{refund}}}.{{/refund}} {{{artisanName}}}",
         .reschedule: "RDV {{{code}}} déplacé au {{{dateTime}}}. {{{artisanName}}}",
         .reminder: "Rappel : RDV {{{code}}} demain {{{dateTime}}}. {{{artisanName}}}",
+        .payLink: "Acompte du RDV {{{code}}} : {{{payLink}}} {{{artisanName}}}",
     ]
 }

@@ -6,7 +6,7 @@ CREATE TABLE notifications (
   id UUID PRIMARY KEY,
   artisan_id UUID NOT NULL REFERENCES artisans(id) ON DELETE CASCADE,
   booking_id UUID REFERENCES bookings(id) ON DELETE CASCADE,
-  kind VARCHAR(40) NOT NULL CHECK (kind IN ('confirmation', 'cancellation', 'reschedule', 'reminder',
+  kind VARCHAR(40) NOT NULL CHECK (kind IN ('confirmation', 'cancellation', 'reschedule', 'reminder', 'pay_link',
                                             'artisan_new_booking', 'artisan_cancellation', 'artisan_reschedule')),
   channel VARCHAR(10) NOT NULL CHECK (channel IN ('email', 'sms')),
   recipient VARCHAR(255) NOT NULL,
