@@ -186,7 +186,9 @@ def main():
     week_sql = f"""
         SELECT b.id, b.public_code, b.service_id, s.name AS service_name, b.status, b.customer_name, b.customer_email,
                b.customer_phone, b.start_datetime, b.duration_minutes, b.price_cents, b.deposit_rate, b.deposit_amount_cents,
-               b.deposit_payment_status, b.buffer_before_minutes, b.buffer_after_minutes, b.notifications_email, b.notifications_sms
+               b.deposit_payment_status, b.buffer_before_minutes, b.buffer_after_minutes, b.notifications_email, b.notifications_sms,
+               b.created_at, b.deposit_payment_provider, b.deposit_payment_method, b.deposit_payment_intent_id,
+               b.deposit_checkout_session_id, b.deposit_checkout_url, b.deposit_hold_until, b.deposit_refund_status, b.deposit_refund_id
         FROM bookings b JOIN services s ON s.id = b.service_id JOIN artisans a ON a.id = b.artisan_id
         WHERE a.email = '{DEMO}' AND b.start_datetime >= '2027-03-01 00:00+01' AND b.start_datetime < '2027-03-08 00:00+01'
         ORDER BY b.start_datetime, b.public_code"""
