@@ -57,7 +57,7 @@ let package = Package(
         .executableTarget(name: "embed-migrations", path: "Plugins/embed-migrations"),
         .plugin(name: "EmbedMigrations", capability: .buildTool(), dependencies: ["embed-migrations"]),
 
-        .testTarget(name: "ArtisanCoreTests", dependencies: ["ArtisanCore"], swiftSettings: strictness),
+        .testTarget(name: "ArtisanCoreTests", dependencies: ["ArtisanCore", "TestSupport"], swiftSettings: strictness),
         .testTarget(
             name: "ArtisanStoreTests",
             dependencies: ["ArtisanStore", "TestSupport", .product(name: "Logging", package: "swift-log")],

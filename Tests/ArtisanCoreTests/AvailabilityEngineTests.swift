@@ -1,6 +1,7 @@
 import ArtisanCore
 import Foundation
 import Testing
+import TestSupport
 
 @Suite("Availability engine")
 struct AvailabilityEngineTests {

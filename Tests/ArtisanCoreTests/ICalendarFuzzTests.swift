@@ -1,6 +1,7 @@
 import ArtisanCore
 import Foundation
 import Testing
+import TestSupport
 
 /// Valid calendars, mutated at random (seeded), fed to the reader: it returns events or refuses a
 /// time zone, and never traps or hangs. `ARTISANCTL_FUZZ_SEED=<n>` replays a run (SeededGenerator

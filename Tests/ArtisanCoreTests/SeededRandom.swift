@@ -1,27 +1,8 @@
 import Testing
-
-/// Deterministic randomness for reproducible property tests: SplitMix64 (Steele, Lea, Flood), so
-/// that a failing case is named by its seed and replayed exactly with `SeededGenerator(seed:)`.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+import TestSupport
 
 /// Draws for the parsers' property tests.
 extension SeededGenerator {
-    mutating func int(_ range: ClosedRange<Int>) -> Int { Int.random(in: range, using: &self) }
-
-    mutating func pick<T>(_ choices: [T]) -> T { choices[int(0...choices.count - 1)] }
-
-    mutating func chance(_ percent: Int) -> Bool { int(1...100) <= percent }
-
     /// Pieces hostile input is made of: digits and separators of every format we read, signs,
     /// numbers no integer holds, NaN and infinities, blanks and controls, look-alike digits.
     static let atoms = [
@@ -32,26 +13,9 @@ extension SeededGenerator {
     ]
 
     /// A string of up to `atoms` random pieces.
-    mutating func garbage(atoms count: Int = 10) -> String {
-        (0..<int(0...count)).map { _ in pick(Self.atoms) }.joined()
-    }
+    mutating func garbage(atoms count: Int = 10) -> String { garbage(Self.atoms, count: count) }
 
-    /// `text` with one to three random edits: a piece inserted, a character dropped or replaced,
-    /// the text cut short or doubled.
-    mutating func mutate(_ text: String) -> String {
-        var characters = Array(text)
-        for _ in 0..<int(1...3) {
-            let index = int(0...characters.count)
-            switch int(0...4) {
-            case 0: characters.insert(contentsOf: pick(Self.atoms), at: index)
-            case 1 where index < characters.count: characters.remove(at: index)
-            case 2 where index < characters.count: characters.replaceSubrange(index...index, with: pick(Self.atoms))
-            case 3: characters = Array(characters.prefix(index))
-            default: characters += characters
-            }
-        }
-        return String(characters)
-    }
+    mutating func mutate(_ text: String) -> String { mutate(text, atoms: Self.atoms) }
 
     /// Half the time garbage, half the time a valid sample mutated.
     mutating func hostile(near valid: String) -> String { chance(50) ? garbage() : mutate(valid) }

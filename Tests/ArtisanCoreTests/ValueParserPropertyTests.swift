@@ -1,5 +1,6 @@
 import ArtisanCore
 import Testing
+import TestSupport
 
 /// The value parsers against a seeded generator: valid values always parse to themselves,
 /// whatever parses prints back to text that parses to the same value, and random or mutated

@@ -1,6 +1,7 @@
 import ArtisanCore
 import Foundation
 import Testing
+import TestSupport
 
 /// Every TZif file of the system's tz database, by name, in a fixed order.
 let systemZoneFiles: [(name: String, bytes: [UInt8])] = {

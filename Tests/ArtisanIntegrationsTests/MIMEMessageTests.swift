@@ -11,20 +11,6 @@ import TestSupport
 struct MIMEMessageTests {
     typealias T = NotifyTestData
 
-    /// SplitMix64: the same cases on every run, a seed per test.
-    struct Random {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
-        mutating func pick<C: Collection>(_ items: C) -> C.Element where C.Index == Int { items[below(items.count)] }
-    }
-
     /// Pieces that trouble encoders: dot lines, "From " lines, boundaries, `=`, trailing blanks,
     /// every line-break spelling, a word far beyond 998 octets, non-ASCII of 2, 3 and 4 octets.
     static let pieces = [
@@ -34,12 +20,12 @@ struct MIMEMessageTests {
         String(repeating: " ", count: 100),
     ]
 
-    static func text(_ random: inout Random) -> String {
+    static func text(_ random: inout SeededGenerator) -> String {
         (0..<random.below(30)).map { _ in random.pick(pieces) }.joined()
     }
 
     /// A one-line value (subject, display name): no control characters.
-    static func line(_ random: inout Random) -> String {
+    static func line(_ random: inout SeededGenerator) -> String {
         let words = ["Réservation", "confirmée", "—", "Léa", "Martin", "O'Brien", "\"quoted\"", "a,b", "x<y>", "=?", "?=", "🧱", "日本",
                      String(repeating: "long", count: 40), "  ", " ", "AC-7K2Q", "\\"]
         return (0..<random.below(12)).map { _ in random.pick(words) }.joined(separator: random.pick([" ", "", "  "]))
@@ -65,7 +51,7 @@ struct MIMEMessageTests {
 
     @Test("random texts, HTML, subjects and names round-trip exactly through Python's email; lines end CRLF within 998 octets")
     func roundTrip() throws {
-        var random = Random(state: 20_261_126)
+        var random = SeededGenerator(seed: 20_261_126)
         for index in 0..<40 {
             let text = Self.text(&random)
             let html = random.below(4) == 0 ? nil : Self.text(&random)

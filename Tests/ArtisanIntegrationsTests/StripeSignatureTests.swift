@@ -2,6 +2,7 @@ import ArtisanCore
 import ArtisanIntegrations
 import Foundation
 import Testing
+import TestSupport
 
 /// Webhook signatures as Stripe documents them, every refusal rule, hostile headers by the
 /// thousand, and both directions checked against the official `stripe` package.
@@ -148,7 +149,7 @@ struct StripeSignatureTests {
     func fuzz() throws {
         let genuine = StripeSignature.sign(payload: Self.payload, secret: Self.secret, timestamp: Self.now)
         let signature = String(genuine.split(separator: ",")[1].dropFirst(3))
-        var random = FuzzGenerator(seed: 0x5EED_57A1)
+        var random = SeededGenerator(seed: 0x5EED_57A1)
         for round in 0..<3000 {
             let header = random.chance(50) ? random.garbage() : random.mutate(genuine)
             let body = random.chance(80) ? Self.payload : random.bytes()
@@ -185,46 +186,17 @@ struct StripeSignatureTests {
     }
 }
 
-/// SplitMix64 with the draws the fuzz test needs; the seed makes every run the same.
-struct FuzzGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    mutating func chance(_ percent: Int) -> Bool { Int.random(in: 1...100, using: &self) <= percent }
-
-    mutating func pick<T>(_ choices: [T]) -> T { choices[Int.random(in: 0..<choices.count, using: &self)] }
-
+/// The draws the Stripe fuzz tests need.
+extension SeededGenerator {
     /// The pieces a signature header is made of, and the ones that break it.
-    static let atoms = [
+    static let headerAtoms = [
         "t", "v1", "v0", "=", ",", ",,", "==", " ", "\t", "\n", "\u{0}", "-", "+", "1773129600", "0", "9223372036854775807",
         "99999999999999999999", "ab", "ff", "00", "é", "٣", "９", "\u{FEFF}", "t=", "v1=", "whsec_", "%", ";",
     ]
 
-    mutating func garbage() -> String { (0..<Int.random(in: 0...12, using: &self)).map { _ in pick(Self.atoms) }.joined() }
+    mutating func garbage() -> String { garbage(Self.headerAtoms, count: 12) }
 
-    /// `text` with one to three edits: a piece inserted, a character dropped or replaced, cut short or doubled.
-    mutating func mutate(_ text: String) -> String {
-        var characters = Array(text)
-        for _ in 0..<Int.random(in: 1...3, using: &self) {
-            let index = Int.random(in: 0...characters.count, using: &self)
-            switch Int.random(in: 0...4, using: &self) {
-            case 0: characters.insert(contentsOf: pick(Self.atoms), at: index)
-            case 1 where index < characters.count: characters.remove(at: index)
-            case 2 where index < characters.count: characters.replaceSubrange(index...index, with: pick(Self.atoms))
-            case 3: characters = Array(characters.prefix(index))
-            default: characters += characters
-            }
-        }
-        return String(characters)
-    }
+    mutating func mutate(_ text: String) -> String { mutate(text, atoms: Self.headerAtoms) }
 
-    mutating func bytes() -> [UInt8] { (0..<Int.random(in: 0...64, using: &self)).map { _ in UInt8.random(in: 0...255, using: &self) } }
+    mutating func bytes() -> [UInt8] { (0..<int(0...64)).map { _ in UInt8.random(in: 0...255, using: &self) } }
 }

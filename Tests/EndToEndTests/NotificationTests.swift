@@ -234,6 +234,30 @@ struct NotificationTests {
         }
     }
 
+    @Test("the artisan's own template (NOTIFY_TEMPLATES_DIR) replaces ours; a SendGrid template id gets the same variables")
+    func overrides() throws {
+        let w = try NotifyWorld()
+        let templates = w.world.directory.appendingPathComponent("templates")
+        try FileManager.default.createDirectory(at: templates, withIntermediateDirectories: true)
+        try "Votre rendez-vous {{{code}}} chez {{{artisanName}}}".write(to: templates.appendingPathComponent("confirmation.subject.mustache"),
+                                                                     atomically: true, encoding: .utf8)
+        let code = try w.book()
+        let preview = try w.run(["notify", "preview", "confirmation", code], environment: ["NOTIFY_TEMPLATES_DIR": templates.path])
+        #expect(preview.stdout.contains("Subject: Votre rendez-vous \(code) chez Atelier Léa Martin"), "\(preview.output)")
+        #expect(try w.succeed(["notify", "preview", "confirmation", code]).stdout.contains("Subject: Réservation confirmée"))
+        try "{{#broken}}".write(to: templates.appendingPathComponent("reminder.text.mustache"), atomically: true, encoding: .utf8)
+        #expect(try w.run(["notify", "preview", "reminder", code], environment: ["NOTIFY_TEMPLATES_DIR": templates.path]).status == 78)
+
+        w.transport = "sendgrid"
+        let template = "d-" + String(repeating: "0123456789abcdef", count: 2)
+        try w.succeed(CatalogueWorld.createArguments("Coupe femme", "2026-12-01", "14:00"), environment: ["SENDGRID_TEMPLATE_CONFIRMATION": template])
+        let sent = ((try w.sendgrid.get("/_control") as? [String: Any])?["messages"] as? [[String: Any]] ?? []).compactMap { $0["message"] as? [String: Any] }
+        let templated = try #require(sent.first { $0["template_id"] as? String == template })
+        let data = (templated["personalizations"] as? [[String: Any]])?.first?["dynamic_template_data"] as? [String: Any]
+        #expect(data?["serviceName"] as? String == "Coupe femme" && data?["dateTime"] as? String == "mardi 1er décembre 2026 à 14:00")
+        #expect(sent.contains { $0["template_id"] == nil })
+    }
+
     @Test("preview prints a message without sending it; a bad kind is refused")
     func preview() throws {
         let w = try NotifyWorld()

@@ -68,16 +68,15 @@ Control protocol (test-only, never counted in the request log, never subject to 
 import base64
 import hashlib
 import json
-import os
 import re
 import secrets
-import signal
 import threading
 import time
 from datetime import date, datetime, timedelta, timezone
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qs, quote, unquote, urlencode, urlparse
 from zoneinfo import ZoneInfo
+from fake_process import serve_http, stay_stoppable
 
 CLIENT_ID = "fake-client-id.apps.googleusercontent.com"
 CLIENT_SECRET = "fake-client-secret"
@@ -628,26 +627,6 @@ class Handler(BaseHTTPRequestHandler):
     do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = handle_any
 
 
-def stay_stoppable():
-    """Started from a test thread whose signal mask blocks SIGTERM, this process inherits that mask
-    and would outlive FakeServer.stop(): unblock it. And when the test process dies without
-    stopping us (a crash), exit too instead of lingering as an orphan."""
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGINT, signal.SIGHUP})
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    parent = os.getppid()
-
-    def watch_parent():
-        while True:
-            time.sleep(1)
-            if os.getppid() != parent:
-                os._exit(0)
-
-    threading.Thread(target=watch_parent, daemon=True).start()
-
-
 stay_stoppable()
 reset()
-server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-server.daemon_threads = True
-print(server.server_address[1], flush=True)
-server.serve_forever()
+serve_http(Handler)

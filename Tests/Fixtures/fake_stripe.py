@@ -123,17 +123,15 @@ Control protocol (test-only, never logged, never subject to failure rules, no au
 import base64
 import binascii
 import json
-import os
 import re
 import secrets
-import signal
-import socket
 import string
 import threading
 import time
 from fnmatch import fnmatchcase
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qsl, unquote, urlparse
+from fake_process import Holds, control_command, drop_connection, first_matching_rule, serve_http, stay_stoppable
 
 SECRET_KEY = "sk_test_artisan"
 API_VERSION = "2024-06-20"
@@ -172,8 +170,7 @@ ID_ALPHABET = string.ascii_letters + string.digits
 
 lock = threading.RLock()
 state = {}
-released = threading.Event()
-held = {"count": 0}
+holds = Holds(lock)
 base_url = {"value": ""}
 
 
@@ -897,7 +894,7 @@ def control_state():
             "charges": {ident: public(obj) for ident, obj in state["charges"].items()},
             "refunds": [public(refund) for refund in state["refunds"]],
             "events": [public(event) for event in state["events"]],
-            "requests": state["requests"], "held": held["count"], "now": state["now"]}
+            "requests": state["requests"], "held": holds.count, "now": state["now"]}
 
 
 def control(command):
@@ -911,10 +908,10 @@ def control(command):
         if command.get("clearFailures"):
             state["fail"] = []
         if any(rule.get("hold") for rule in command.get("fail", [])):
-            released.clear()
+            holds.rearm()
         state["fail"].extend(dict(rule) for rule in command.get("fail", []))
         if command.get("release"):
-            released.set()
+            holds.release()
         if "pay" in command:
             pay(command["pay"]["intent"], command["pay"]["outcome"])
         if "completeCheckout" in command:
@@ -934,17 +931,7 @@ def dashboard_refund(intent_id):
 
 
 def matching_rule(path, method):
-    for rule in state["fail"]:
-        if rule.get("times", 1) == 0:
-            continue
-        if "path" in rule and rule["path"] not in path:
-            continue
-        if "method" in rule and rule["method"].upper() != method:
-            continue
-        if rule.get("times", 1) > 0:
-            rule["times"] = rule.get("times", 1) - 1
-        return rule
-    return None
+    return first_matching_rule(state["fail"], path, method)
 
 
 def leniently_parsed(encoded):
@@ -977,13 +964,6 @@ class Handler(BaseHTTPRequestHandler):
         except (BrokenPipeError, ConnectionResetError):
             pass
 
-    def drop_connection(self):
-        """Closes the connection without a word: the client sees an empty reply."""
-        self.close_connection = True
-        try:
-            self.connection.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass
 
     def handle_any(self):
         url = urlparse(self.path)
@@ -999,11 +979,7 @@ class Handler(BaseHTTPRequestHandler):
                 "authorization": logged_authorization(self.headers.get("Authorization"))})
             rule = matching_rule(url.path, self.command) or {}
         if rule.get("hold"):
-            with lock:
-                held["count"] += 1
-            released.wait(60)
-            with lock:
-                held["count"] -= 1
+            holds.wait()
         elif "hang" in rule:
             time.sleep(float(rule["hang"]))
         elif rule.get("malformed"):
@@ -1017,17 +993,15 @@ class Handler(BaseHTTPRequestHandler):
         with lock:
             status, headers, data = handle_api(self.command, url.path, url.query, body_text, self.headers)
         if rule.get("lose"):
-            return self.drop_connection()
+            return drop_connection(self)
         self.reply(status, data, headers)
 
     def control(self, body_text):
         with lock:
             if self.command == "GET":
                 return self.reply(200, encode(control_state()))
-            try:
-                command = json.loads(body_text or "{}")
-                assert isinstance(command, dict)
-            except (ValueError, AssertionError):
+            command = control_command(body_text)
+            if command is None:
                 return self.reply(400, encode({"ok": False, "error": "control body is not a JSON object"}))
             status, body = control(command)
             return self.reply(status, encode(body))
@@ -1035,28 +1009,7 @@ class Handler(BaseHTTPRequestHandler):
     do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = handle_any
 
 
-def stay_stoppable():
-    """Started from a test thread whose signal mask blocks SIGTERM, this process inherits that mask
-    and would outlive FakeServer.stop(): unblock it. And when the test process dies without
-    stopping us (a crash), exit too instead of lingering as an orphan."""
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGINT, signal.SIGHUP})
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    parent = os.getppid()
-
-    def watch_parent():
-        while True:
-            time.sleep(1)
-            if os.getppid() != parent:
-                os._exit(0)
-
-    threading.Thread(target=watch_parent, daemon=True).start()
-
-
 if __name__ == "__main__":
     stay_stoppable()
     reset()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    base_url["value"] = "http://127.0.0.1:%d" % server.server_address[1]
-    print(server.server_address[1], flush=True)
-    server.serve_forever()
+    serve_http(Handler, on_port=lambda port: base_url.update(value="http://127.0.0.1:%d" % port))

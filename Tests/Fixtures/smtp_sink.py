@@ -32,13 +32,11 @@ import json
 import logging
 import os
 import re
-import signal
 import ssl
-import threading
-import time
 import warnings
 
 from aiosmtpd.smtp import SMTP, AuthResult, LoginPassword
+from fake_process import stay_stoppable
 
 HOSTNAME = "smtp-sink.test"
 
@@ -143,23 +141,6 @@ async def serve(arguments):
     server = await loop.create_server(smtp_factory(arguments), "127.0.0.1", 0)
     print(server.sockets[0].getsockname()[1], flush=True)
     await server.serve_forever()
-
-
-def stay_stoppable():
-    """Started from a test thread whose signal mask blocks SIGTERM, this process inherits that mask
-    and would outlive FakeServer.stop(): unblock it. And when the test process dies without
-    stopping us (a crash), exit too instead of lingering as an orphan."""
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGINT, signal.SIGHUP})
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    parent = os.getppid()
-
-    def watch_parent():
-        while True:
-            time.sleep(1)
-            if os.getppid() != parent:
-                os._exit(0)
-
-    threading.Thread(target=watch_parent, daemon=True).start()
 
 
 if __name__ == "__main__":

@@ -44,7 +44,7 @@ extension NotificationService {
             throw ArtisanError.configuration("no message renderer")
         }
         let now = context.clock.now()
-        let notification = try context.store.read { repositories in
+        let (notification, booking) = try context.store.read { repositories in
             let scope = try Scope(repositories, context)
             let booking = try scope.booking(code)
             let planner = NotificationPlanner(artisan: scope.artisan, zone: scope.zone, now: now, manageURLBase: context.notifications.manageURLBase)
@@ -52,10 +52,10 @@ extension NotificationService {
             if kind == .reschedule { variables["previousDateTime"] = variables["dateTime"] }
             if kind == .cancellation, booking.payment.refundStatus != nil { variables["refund"] = variables["deposit"] }
             let recipient = kind.isForArtisan ? scope.artisan.email : channel == .sms ? booking.customer.phone ?? "" : booking.customer.email
-            return OutboxMessage(artisanID: scope.artisan.id, bookingID: booking.id, kind: kind, channel: channel, recipient: recipient,
-                                recipientName: kind.isForArtisan ? scope.artisan.displayName : booking.customer.name, variables: variables,
-                                nextAttemptAt: now, idempotencyKey: "preview", createdAt: now)
+            return (OutboxMessage(artisanID: scope.artisan.id, bookingID: booking.id, kind: kind, channel: channel, recipient: recipient,
+                                  recipientName: kind.isForArtisan ? scope.artisan.displayName : booking.customer.name, variables: variables,
+                                  nextAttemptAt: now, idempotencyKey: "preview", createdAt: now), booking)
         }
-        return try compose(notification, gateway: gateway, now: now)
+        return try compose(notification, booking: booking, gateway: gateway, now: now)
     }
 }

@@ -20,7 +20,7 @@ public struct NotificationService {
     static func enqueue(_ booking: Booking, _ change: NotificationPlanner.Change, artisan: Artisan, zone: ZoneRules, now: Timestamp,
                         settings: NotificationSettings, into repositories: any Repositories) throws {
         let planner = NotificationPlanner(artisan: artisan, zone: zone, now: now, manageURLBase: settings.manageURLBase)
-        let sequence = try repositories.notifications.list(status: nil, booking: booking.id, limit: 10_000).count
+        let sequence = try repositories.notifications.count(booking: booking.id)
         for notification in planner.notifications(for: booking, change, sequence: sequence) {
             _ = try repositories.notifications.enqueue(notification)
         }
@@ -89,7 +89,11 @@ public struct NotificationService {
     }
 
     private func deliver(_ notification: OutboxMessage, gateway: NotificationGateway, now: Timestamp, report: inout SendReport) throws {
-        if let reason = try staleness(of: notification, now: now) {
+        // One read of the booking: whether the message still stands, and the pay link it carries.
+        let booking = try notification.bookingID.flatMap { id in
+            try context.store.read { try $0.bookings(of: notification.artisanID).find(id: id, forUpdate: false) }
+        }
+        if let reason = staleness(of: notification, booking: booking, now: now) {
             try context.store.transaction { try $0.notifications.cancel(notification.id, reason: reason, at: now) }
             report.cancelled += 1
             return
@@ -97,7 +101,7 @@ public struct NotificationService {
         let providerID: String?
         do {
             guard let channel = gateway.channel(notification.channel) else { throw ArtisanError.configuration("no \(notification.channel) channel") }
-            providerID = try channel.send(try compose(notification, gateway: gateway, now: now))
+            providerID = try channel.send(try compose(notification, booking: booking, gateway: gateway, now: now))
         } catch {
             let failure = error as? ArtisanError ?? ArtisanError(.temporary, code: "NOTIFICATION_FAILED", ArtisanError.describe(error))
             let permanent = failure.kind == .invalid || notification.attempts >= OutboxMessage.maximumAttempts
@@ -117,9 +121,8 @@ public struct NotificationService {
 
     /// Why a customer's message should no longer go: its booking cancelled since (only the
     /// cancellation still goes), or, for a reminder, moved since it was queued or already begun.
-    private func staleness(of notification: OutboxMessage, now: Timestamp) throws -> String? {
-        guard !notification.kind.isForArtisan, notification.kind != .cancellation, let bookingID = notification.bookingID else { return nil }
-        let booking = try context.store.read { try $0.bookings(of: notification.artisanID).find(id: bookingID, forUpdate: false) }
+    private func staleness(of notification: OutboxMessage, booking: Booking?, now: Timestamp) -> String? {
+        guard !notification.kind.isForArtisan, notification.kind != .cancellation, notification.bookingID != nil else { return nil }
         guard let booking, booking.status.isActive else { return "the booking was cancelled" }
         guard notification.kind == .reminder else { return nil }
         if booking.start.iso8601() != notification.variables["start"] { return "the booking was moved" }
@@ -128,12 +131,11 @@ public struct NotificationService {
 
     /// The message as it leaves: rendered (or a SendGrid template's data), with the invitation for
     /// a customer's e-mail.
-    func compose(_ notification: OutboxMessage, gateway: NotificationGateway, now: Timestamp) throws -> OutgoingMessage {
+    func compose(_ notification: OutboxMessage, booking: Booking?, gateway: NotificationGateway, now: Timestamp) throws -> OutgoingMessage {
         var notification = notification
         // The pay link is requested from Stripe after the booking commits: read it when the message leaves.
-        if [.confirmation, .reminder, .payLink].contains(notification.kind), let bookingID = notification.bookingID,
-           let booking = try context.store.read({ try $0.bookings(of: notification.artisanID).find(id: bookingID, forUpdate: false) }),
-           booking.depositStatus.isUnpaid, let link = booking.payment.checkoutURL {
+        if [.confirmation, .reminder, .payLink].contains(notification.kind), let booking, booking.depositStatus.isUnpaid,
+           let link = booking.payment.checkoutURL {
             notification.variables["payLink"] = link
         }
         let rendered = try gateway.renderer.render(notification.kind, channel: notification.channel, variables: notification.variables)

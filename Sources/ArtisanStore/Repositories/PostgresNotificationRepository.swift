@@ -88,6 +88,10 @@ public struct PostgresNotificationRepository: NotificationRepository {
         try connection.query("SELECT \(unsafeSQL: Self.columns) FROM notifications WHERE id = \(id)").first.map(Self.decode)
     }
 
+    public func count(booking: UUID) throws -> Int {
+        try connection.query("SELECT count(*) AS n FROM notifications WHERE booking_id = \(booking)")[0].decode("n")
+    }
+
     public func retry(_ id: UUID?, at now: Timestamp) throws -> Int {
         try connection.query("""
             UPDATE notifications SET status = 'pending', attempts = 0, next_attempt_at = \(now), claimed_until = NULL, updated_at = artisan_now()

@@ -1,5 +1,6 @@
 import ArtisanCore
 import Testing
+import TestSupport
 
 @Suite("Calendar sync service (in-memory store)")
 struct CalendarSyncServiceTests {

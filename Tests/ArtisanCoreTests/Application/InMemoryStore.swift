@@ -267,6 +267,7 @@ final class InMemoryStore: TransactionRunner, ExclusiveLocks {
             Array(store.state.outbox.filter { (status == nil || $0.status == status) && (booking == nil || $0.bookingID == booking) }.prefix(limit))
         }
         func find(_ id: UUID) throws -> OutboxMessage? { store.state.outbox.first { $0.id == id } }
+        func count(booking: UUID) throws -> Int { store.state.outbox.filter { $0.bookingID == booking }.count }
         func retry(_ id: UUID?, at now: Timestamp) throws -> Int {
             let chosen = store.state.outbox.filter { id == nil ? $0.status == .failed : $0.id == id }
             for notification in chosen { update(notification.id) { $0.status = .pending; $0.attempts = 0; $0.nextAttemptAt = now } }

@@ -23,6 +23,8 @@ public protocol NotificationRepository {
     func cancel(_ id: UUID, reason: String, at: Timestamp) throws
     func list(status: OutboxMessage.Status?, booking: UUID?, limit: Int) throws -> [OutboxMessage]
     func find(_ id: UUID) throws -> OutboxMessage?
+    /// How many messages a booking has had: the SEQUENCE of its next invitation.
+    func count(booking: UUID) throws -> Int
     /// Back to pending, attempts from zero, due at `now`: the failed ones, or the one given. Their count.
     func retry(_ id: UUID?, at now: Timestamp) throws -> Int
 }
