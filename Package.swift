@@ -15,6 +15,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // C libraries from Debian: one system library target each, nothing else.
@@ -44,9 +48,23 @@ let package = Package(
             swiftSettings: strictness
         ),
         .target(
+            name: "ArtisanServer",
+            dependencies: [
+                "ArtisanCore", "ArtisanStore", "ArtisanIntegrations",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            resources: [.embedInCode("Page"), .embedInCode("OpenAPI")],
+            swiftSettings: strictness
+        ),
+        .target(
             name: "ArtisanCLI",
             dependencies: [
-                "ArtisanCore", "ArtisanStore", "ArtisanIntegrations", "CLibEdit",
+                "ArtisanCore", "ArtisanStore", "ArtisanIntegrations", "ArtisanServer", "CLibEdit",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictness

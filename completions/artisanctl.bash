@@ -15,11 +15,11 @@ _artisanctl() {
         if [[ $word == "=" ]]; then skip=1; continue; fi
         if ((skip)); then skip=0; continue; fi
         case "$word" in
-            --database|-d|--artisan|--output|-o|--log-format|--env-file|--name|--email|--phone|--timezone|--plan|--slot-minutes|--min-notice-minutes|--horizon-days|--cancellation-hours|--payment-hold-minutes|--pay-link-hold-hours|--duration|--price|--deposit-rate|--description|--buffer-before|--buffer-after|--to|--from-time|--to-time|--reason|--service|-s|--date|--days|--time|--from|--status|--customer|--file|-f|--calendar|--username|--url|--provider|--signature|--payload-file|--for-date|--channel|--booking|--steps|-n|--dir) skip=1 ;;
+            --database|-d|--artisan|--output|-o|--log-format|--env-file|--name|--email|--phone|--timezone|--plan|--slot-minutes|--min-notice-minutes|--horizon-days|--cancellation-hours|--payment-hold-minutes|--pay-link-hold-hours|--duration|--price|--deposit-rate|--description|--buffer-before|--buffer-after|--to|--from-time|--to-time|--reason|--service|-s|--date|--days|--time|--from|--status|--customer|--file|-f|--calendar|--username|--url|--provider|--signature|--payload-file|--host|--port|--db-pool|--for-date|--channel|--booking|--steps|-n|--dir) skip=1 ;;
             -*) ;;
             *)
                 case "${cmdpath:+$cmdpath }$word" in
-                    "artisan"|"artisan init"|"artisan show"|"artisan set"|"services"|"services list"|"services show"|"services create"|"services update"|"services archive"|"services restore"|"services delete"|"hours"|"hours list"|"hours set"|"hours clear"|"breaks"|"breaks list"|"breaks add"|"breaks remove"|"timeoff"|"timeoff list"|"timeoff add"|"timeoff remove"|"availability"|"bookings"|"bookings create"|"bookings list"|"bookings show"|"bookings cancel"|"bookings reschedule"|"catalog"|"catalog export"|"catalog apply"|"calendars"|"calendars connect"|"calendars connect google"|"calendars connect outlook"|"calendars connect apple"|"calendars list"|"calendars disconnect"|"calendars feed"|"sync"|"sync calendars"|"payments"|"payments list"|"payments show"|"payments mark-paid"|"payments sync"|"webhooks"|"webhooks stripe"|"notify"|"notify send"|"notify reminders"|"notify preview"|"notifications"|"notifications list"|"notifications retry"|"db"|"db up"|"db down"|"db status"|"db env"|"migrate"|"migrate latest"|"migrate rollback"|"migrate status"|"migrate make"|"completion"|"man"|"help"|"shell") cmdpath="${cmdpath:+$cmdpath }$word" ;;
+                    "artisan"|"artisan init"|"artisan show"|"artisan set"|"services"|"services list"|"services show"|"services create"|"services update"|"services archive"|"services restore"|"services delete"|"hours"|"hours list"|"hours set"|"hours clear"|"breaks"|"breaks list"|"breaks add"|"breaks remove"|"timeoff"|"timeoff list"|"timeoff add"|"timeoff remove"|"availability"|"bookings"|"bookings create"|"bookings list"|"bookings show"|"bookings cancel"|"bookings reschedule"|"catalog"|"catalog export"|"catalog apply"|"calendars"|"calendars connect"|"calendars connect google"|"calendars connect outlook"|"calendars connect apple"|"calendars list"|"calendars disconnect"|"calendars feed"|"sync"|"sync calendars"|"payments"|"payments list"|"payments show"|"payments mark-paid"|"payments sync"|"webhooks"|"webhooks stripe"|"serve"|"openapi"|"notify"|"notify send"|"notify reminders"|"notify preview"|"notifications"|"notifications list"|"notifications retry"|"db"|"db up"|"db down"|"db status"|"db env"|"migrate"|"migrate latest"|"migrate rollback"|"migrate status"|"migrate make"|"completion"|"man"|"help"|"shell") cmdpath="${cmdpath:+$cmdpath }$word" ;;
                     *) args=$((args + 1)) ;;
                 esac
                 ;;
@@ -36,12 +36,12 @@ _artisanctl() {
         --payload-file) COMPREPLY=($(compgen -f -- "$cur")); return ;;
         --channel) COMPREPLY=($(compgen -W "email sms" -- "$cur")); return ;;
         --dir) COMPREPLY=($(compgen -f -- "$cur")); return ;;
-        --database|-d|--artisan|--output|-o|--log-format|--env-file|--name|--email|--phone|--timezone|--plan|--slot-minutes|--min-notice-minutes|--horizon-days|--cancellation-hours|--payment-hold-minutes|--pay-link-hold-hours|--duration|--price|--deposit-rate|--description|--buffer-before|--buffer-after|--to|--from-time|--to-time|--reason|--service|-s|--date|--days|--time|--from|--status|--customer|--file|-f|--calendar|--username|--url|--provider|--signature|--payload-file|--for-date|--channel|--booking|--steps|-n|--dir) return ;;
+        --database|-d|--artisan|--output|-o|--log-format|--env-file|--name|--email|--phone|--timezone|--plan|--slot-minutes|--min-notice-minutes|--horizon-days|--cancellation-hours|--payment-hold-minutes|--pay-link-hold-hours|--duration|--price|--deposit-rate|--description|--buffer-before|--buffer-after|--to|--from-time|--to-time|--reason|--service|-s|--date|--days|--time|--from|--status|--customer|--file|-f|--calendar|--username|--url|--provider|--signature|--payload-file|--host|--port|--db-pool|--for-date|--channel|--booking|--steps|-n|--dir) return ;;
     esac
     if ((inline)); then return; fi
     case "$cmdpath" in
         "")
-            candidates="artisan services hours breaks timeoff availability bookings catalog calendars sync payments webhooks notify notifications db migrate completion man help shell"
+            candidates="artisan services hours breaks timeoff availability bookings catalog calendars sync payments webhooks serve openapi notify notifications db migrate completion man help shell"
             flags="--database -d --artisan --output -o --json --no-color --quiet -q --verbose -v --log-format --env-file --yes -y --help -h --version" ;;
         "artisan")
             candidates="init show set"
@@ -169,7 +169,7 @@ _artisanctl() {
             flags="--database -d --artisan --output -o --json --no-color --quiet -q --verbose -v --log-format --env-file --yes -y --help -h --version" ;;
         "calendars feed")
             candidates=""
-            flags="--from --to --database -d --artisan --output -o --json --no-color --quiet -q --verbose -v --log-format --env-file --yes -y --help -h --version" ;;
+            flags="--from --to --rotate-token --database -d --artisan --output -o --json --no-color --quiet -q --verbose -v --log-format --env-file --yes -y --help -h --version" ;;
         "sync")
             candidates="calendars"
             flags="--database -d --artisan --output -o --json --no-color --quiet -q --verbose -v --log-format --env-file --yes -y --help -h --version" ;;
@@ -197,6 +197,12 @@ _artisanctl() {
         "webhooks stripe")
             candidates=""
             flags="--signature --payload-file --database -d --artisan --output -o --json --no-color --quiet -q --verbose -v --log-format --env-file --yes -y --help -h --version" ;;
+        "serve")
+            candidates=""
+            flags="--host --port --db-pool --database -d --artisan --output -o --json --no-color --quiet -q --verbose -v --log-format --env-file --yes -y --help -h --version" ;;
+        "openapi")
+            candidates=""
+            flags="--database -d --artisan --output -o --json --no-color --quiet -q --verbose -v --log-format --env-file --yes -y --help -h --version" ;;
         "notify")
             candidates="send reminders preview"
             flags="--database -d --artisan --output -o --json --no-color --quiet -q --verbose -v --log-format --env-file --yes -y --help -h --version" ;;

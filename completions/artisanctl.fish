@@ -11,12 +11,12 @@ function __artisanctl_path
             continue
         end
         switch $word
-            case --database -d --artisan --output -o --log-format --env-file --name --email --phone --timezone --plan --slot-minutes --min-notice-minutes --horizon-days --cancellation-hours --payment-hold-minutes --pay-link-hold-hours --duration --price --deposit-rate --description --buffer-before --buffer-after --to --from-time --to-time --reason --service -s --date --days --time --from --status --customer --file -f --calendar --username --url --provider --signature --payload-file --for-date --channel --booking --steps -n --dir
+            case --database -d --artisan --output -o --log-format --env-file --name --email --phone --timezone --plan --slot-minutes --min-notice-minutes --horizon-days --cancellation-hours --payment-hold-minutes --pay-link-hold-hours --duration --price --deposit-rate --description --buffer-before --buffer-after --to --from-time --to-time --reason --service -s --date --days --time --from --status --customer --file -f --calendar --username --url --provider --signature --payload-file --host --port --db-pool --for-date --channel --booking --steps -n --dir
                 set skip 1
             case '-*'
             case '*'
                 set -l candidate (string trim -- "$cmdpath $word")
-                if contains -- $candidate 'artisan' 'artisan init' 'artisan show' 'artisan set' 'services' 'services list' 'services show' 'services create' 'services update' 'services archive' 'services restore' 'services delete' 'hours' 'hours list' 'hours set' 'hours clear' 'breaks' 'breaks list' 'breaks add' 'breaks remove' 'timeoff' 'timeoff list' 'timeoff add' 'timeoff remove' 'availability' 'bookings' 'bookings create' 'bookings list' 'bookings show' 'bookings cancel' 'bookings reschedule' 'catalog' 'catalog export' 'catalog apply' 'calendars' 'calendars connect' 'calendars connect google' 'calendars connect outlook' 'calendars connect apple' 'calendars list' 'calendars disconnect' 'calendars feed' 'sync' 'sync calendars' 'payments' 'payments list' 'payments show' 'payments mark-paid' 'payments sync' 'webhooks' 'webhooks stripe' 'notify' 'notify send' 'notify reminders' 'notify preview' 'notifications' 'notifications list' 'notifications retry' 'db' 'db up' 'db down' 'db status' 'db env' 'migrate' 'migrate latest' 'migrate rollback' 'migrate status' 'migrate make' 'completion' 'man' 'help' 'shell'
+                if contains -- $candidate 'artisan' 'artisan init' 'artisan show' 'artisan set' 'services' 'services list' 'services show' 'services create' 'services update' 'services archive' 'services restore' 'services delete' 'hours' 'hours list' 'hours set' 'hours clear' 'breaks' 'breaks list' 'breaks add' 'breaks remove' 'timeoff' 'timeoff list' 'timeoff add' 'timeoff remove' 'availability' 'bookings' 'bookings create' 'bookings list' 'bookings show' 'bookings cancel' 'bookings reschedule' 'catalog' 'catalog export' 'catalog apply' 'calendars' 'calendars connect' 'calendars connect google' 'calendars connect outlook' 'calendars connect apple' 'calendars list' 'calendars disconnect' 'calendars feed' 'sync' 'sync calendars' 'payments' 'payments list' 'payments show' 'payments mark-paid' 'payments sync' 'webhooks' 'webhooks stripe' 'serve' 'openapi' 'notify' 'notify send' 'notify reminders' 'notify preview' 'notifications' 'notifications list' 'notifications retry' 'db' 'db up' 'db down' 'db status' 'db env' 'migrate' 'migrate latest' 'migrate rollback' 'migrate status' 'migrate make' 'completion' 'man' 'help' 'shell'
                     set cmdpath $candidate
                 else
                     set args (math $args + 1)
@@ -65,6 +65,8 @@ complete -c artisanctl -n '__artisanctl_at \'\'' -a calendars -d 'Connect the ar
 complete -c artisanctl -n '__artisanctl_at \'\'' -a sync -d 'Synchronise with external systems (for cron)'
 complete -c artisanctl -n '__artisanctl_at \'\'' -a payments -d 'Deposits: list, show, record a payment in person, sync with Stripe'
 complete -c artisanctl -n '__artisanctl_at \'\'' -a webhooks -d 'Receive a provider\'s webhook event'
+complete -c artisanctl -n '__artisanctl_at \'\'' -a serve -d 'Serve the REST API (/api/v1) and the booking page over HTTP until SIGTERM or SIGINT'
+complete -c artisanctl -n '__artisanctl_at \'\'' -a openapi -d 'Print the API\'s OpenAPI 3.1 document (as served at /api/v1/openapi.json)'
 complete -c artisanctl -n '__artisanctl_at \'\'' -a notify -d 'Send the outbox\'s messages, queue the day-before reminders, preview a message (for cron)'
 complete -c artisanctl -n '__artisanctl_at \'\'' -a notifications -d 'The outbox: list messages, retry failed ones'
 complete -c artisanctl -n '__artisanctl_at \'\'' -a db -d 'Manage the embedded PostgreSQL cluster (the default database)'
@@ -191,6 +193,7 @@ complete -c artisanctl -n '__artisanctl_at \'calendars connect apple\'' -l calen
 complete -c artisanctl -n '__artisanctl_at \'calendars disconnect\' 0' -a 'google outlook apple' -d 'google, outlook or apple'
 complete -c artisanctl -n '__artisanctl_at \'calendars feed\'' -l from -x -d 'First day (default today)'
 complete -c artisanctl -n '__artisanctl_at \'calendars feed\'' -l to -x -d 'Last day, included (default: the booking horizon)'
+complete -c artisanctl -n '__artisanctl_at \'calendars feed\'' -l rotate-token -d 'Draw a new secret token for the feed\'s URL and print it (the old one stops working)'
 complete -c artisanctl -n '__artisanctl_at \'sync\'' -a calendars -d 'Import busy time from the connected calendars and export bookings to them'
 complete -c artisanctl -n '__artisanctl_at \'sync calendars\'' -l provider -x -a 'google outlook apple' -d 'Only this provider'
 complete -c artisanctl -n '__artisanctl_at \'sync calendars\'' -l days -x -d 'How many days ahead (default: the booking horizon)'
@@ -207,6 +210,9 @@ complete -c artisanctl -n '__artisanctl_at \'payments sync\'' -l wait -d 'Wait f
 complete -c artisanctl -n '__artisanctl_at \'webhooks\'' -a stripe -d 'Verify and apply one Stripe event (the raw body on stdin or from --payload-file)'
 complete -c artisanctl -n '__artisanctl_at \'webhooks stripe\'' -l signature -x -d 'The Stripe-Signature header\'s value'
 complete -c artisanctl -n '__artisanctl_at \'webhooks stripe\'' -l payload-file -r -F -d 'The raw request body (default: stdin)'
+complete -c artisanctl -n '__artisanctl_at \'serve\'' -l host -x -d 'Address to listen on (default 127.0.0.1)'
+complete -c artisanctl -n '__artisanctl_at \'serve\'' -l port -x -d 'Port to listen on, 0 for any free one (default 8080)'
+complete -c artisanctl -n '__artisanctl_at \'serve\'' -l db-pool -x -d 'Database connections, 1 to 100 (default 10)'
 complete -c artisanctl -n '__artisanctl_at \'notify\'' -a send -d 'Deliver the due messages: at most 3 tries each, with backoff; never one twice'
 complete -c artisanctl -n '__artisanctl_at \'notify\'' -a reminders -d 'Queue one reminder per channel for each active booking of a day (default: tomorrow)'
 complete -c artisanctl -n '__artisanctl_at \'notify\'' -a preview -d 'Print a message as it would be sent for a booking, sending nothing'

@@ -20,6 +20,7 @@ struct ApplicationServices {
     var services: ServiceCatalogue { ServiceCatalogue(context) }
     var week: WeekService { WeekService(context) }
     var calendars: CalendarConnections { CalendarConnections(context, locks: store) }
+    var calendarFeed: CalendarFeed { CalendarFeed(context) }
     var profile: ArtisanProfile { ArtisanProfile(context) }
     var payments: PaymentService { PaymentService(context) }
     var notifications: NotificationService { NotificationService(context) }

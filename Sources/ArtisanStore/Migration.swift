@@ -1,4 +1,3 @@
-import Crypto
 
 /// One schema change: SQL to apply and SQL to undo it, compiled into the binary.
 public struct Migration: Sendable, Equatable {
@@ -17,11 +16,7 @@ public struct Migration: Sendable, Equatable {
 
     /// SHA-256 of both halves: an applied migration whose text changed no longer matches.
     public var checksum: String {
-        let digest = SHA256.hash(data: Array((up + "\n-- down --\n" + down).utf8))
-        return digest.map { byte in
-            let hex = String(byte, radix: 16)
-            return byte < 16 ? "0" + hex : hex
-        }.joined()
+        HexDigest.sha256((up + "\n-- down --\n" + down).utf8)
     }
 
     /// The migrations of this build, in version order.

@@ -44,6 +44,9 @@ public final class PostgresConnection {
         handle = nil
     }
 
+    /// False once closed, or once the server dropped the connection (a restart, say).
+    public var isOpen: Bool { handle.map { PQstatus($0) == CONNECTION_OK } ?? false }
+
     /// The server's version number, e.g. 150018.
     public var serverVersion: Int { handle.map { Int(PQserverVersion($0)) } ?? 0 }
 

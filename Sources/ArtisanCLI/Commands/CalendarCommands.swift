@@ -113,21 +113,29 @@ enum CalendarCommands {
             subscribes to a file or URL. The VTIMEZONE lists the zone's real changes of offset over the years of the \
             bookings and of today, and one more on each side; a time the clock shows twice is written in UTC. \
             DTSTAMP is when the feed was printed (ARTISANCTL_NOW in tests).
+            'artisanctl serve' publishes the same feed at /api/v1/calendar.ics?token=TOKEN, for calendar apps that \
+            subscribe to a URL. --rotate-token draws a new secret token, prints it once on stdout and stores only its \
+            SHA-256: the previous token stops working at once.
             """,
         flags: [
             Flag("from", value: "DATE", help: "First day (default today)"),
             Flag("to", value: "DATE", help: "Last day, included (default: the booking horizon)"),
+            Flag("rotate-token", help: "Draw a new secret token for the feed's URL and print it (the old one stops working)"),
         ],
-        examples: ["calendars feed > /var/www/artisan.ics"],
+        examples: ["calendars feed > /var/www/artisan.ics", "calendars feed --rotate-token"],
         run: { invocation, context in
+            if invocation.isSet("rotate-token") {
+                guard invocation.value("from") == nil, invocation.value("to") == nil else {
+                    throw ArtisanError.usage("--rotate-token takes neither --from nor --to")
+                }
+                let (artisan, token) = try context.withServices { try $0.calendarFeed.rotateToken() }
+                context.stdout.line(token)
+                context.note("New calendar feed token for \(artisan.email): subscribe to <PUBLIC_BASE_URL>/api/v1/calendar.ics?token=<token>.")
+                return
+            }
             let from = try invocation.value("from").map { try Validate.date($0, field: "--from") }
             let to = try invocation.value("to").map { try Validate.date($0, field: "--to") }
-            let (artisan, zone, bookings) = try context.withServices { services in
-                let feed = try services.calendars.feed(from: from, to: to)
-                return (feed.artisan, feed.zone, feed.bookings)
-            }
-            let events = bookings.map { BookingEvent.forBooking($0, artisanTimeZone: artisan.timezone) }
-            context.stdout.write(ICalendar.calendar(events, zone: zone, stamp: context.clock.now(), name: artisan.displayName))
+            context.stdout.write(try context.withServices { try $0.calendarFeed.feed(from: from, to: to).document })
         }
     )
 }

@@ -36,9 +36,12 @@ public struct BookingService {
         public var notifyByEmail: Bool
         public var notifyBySMS: Bool
         public var deposit: DepositChoice
+        /// The API's Idempotency-Key, claimed beforehand (`IdempotentRequests`), linked to the
+        /// booking in its own transaction.
+        public var idempotencyKey: String?
 
         public init(service: String, date: LocalDate, time: TimeOfDay, customer: Customer, notifyByEmail: Bool = true, notifyBySMS: Bool = false,
-                    deposit: DepositChoice = .automatic) {
+                    deposit: DepositChoice = .automatic, idempotencyKey: String? = nil) {
             self.service = service
             self.date = date
             self.time = time
@@ -46,13 +49,19 @@ public struct BookingService {
             self.notifyByEmail = notifyByEmail
             self.notifyBySMS = notifyBySMS
             self.deposit = deposit
+            self.idempotencyKey = idempotencyKey
         }
     }
 
-    /// The free slots of a service from `from` (default: today in the artisan's zone) for `days` days.
-    public func availability(service reference: String, from: LocalDate?, days: Int) throws -> (slots: [AvailabilityEngine.Slot], zone: ZoneRules) {
+    /// The free slots of a service from `from` (default: today in the artisan's zone) for `days`
+    /// days; with `horizonField`, `days` must not exceed the booking horizon (named as that field).
+    public func availability(service reference: String, from: LocalDate?, days: Int,
+                             horizonField: String? = nil) throws -> (slots: [AvailabilityEngine.Slot], zone: ZoneRules) {
         try context.store.transaction { repositories in
             let scope = try Scope(repositories, context)
+            if let horizonField, days > scope.artisan.settings.horizonDays {
+                throw ArtisanError.invalid(field: horizonField, "must be at most the booking horizon, \(scope.artisan.settings.horizonDays) days")
+            }
             let service = try scope.service(reference)
             try service.requireBookable()
             return (try scope.slots(for: service, from: from ?? scope.today, days: days), scope.zone)
@@ -86,6 +95,7 @@ public struct BookingService {
                     throw Self.slotUnavailable
                 }
                 try scope.bookings.recordEvent(booking.id, kind: "created", details: ["start": start.iso8601(), "service": service.name], at: scope.now)
+                if let key = request.idempotencyKey { try repositories.idempotency.attach(key, booking: booking.id) }
                 try scope.notify(booking, .created, context)
                 return Placed(booking: booking, zone: scope.zone, notes: deposit.note.map { [$0] } ?? [])
             }

@@ -38,29 +38,6 @@ public struct CalendarConnections {
         }
     }
 
-    /// What the iCalendar feed shows: the active bookings from `from` (default today) to `to`
-    /// (default: the booking horizon), local days of the artisan's zone.
-    public struct Feed: Sendable {
-        public let artisan: Artisan
-        public let zone: ZoneRules
-        public let bookings: [Booking]
-    }
-
-    public func feed(from: LocalDate?, to: LocalDate?) throws -> Feed {
-        try context.store.read { repositories in
-            let artisan = try context.artisan(in: repositories)
-            let zone = try context.zones.rules(for: artisan.timezone)
-            let today = zone.localDate(at: context.clock.now())
-            let first = from ?? today
-            let last = to ?? today.adding(days: artisan.settings.horizonDays)
-            guard last >= first else { throw ArtisanError.invalid(field: "--to", "must be on or after --from (\(first))") }
-            var bookings: [Booking] = []
-            let filter = BookingFilter(from: zone.firstInstant(on: first, minuteOfDay: 0), to: zone.firstInstant(on: last.adding(days: 1), minuteOfDay: 0))
-            try repositories.bookings(of: artisan.id).stream(filter) { if $0.status.isActive { bookings.append($0) } }
-            return Feed(artisan: artisan, zone: zone, bookings: bookings)
-        }
-    }
-
     /// One transaction on the artisan's connections; with `lockingSync`, once the artisan's sync lock is held.
     private func withCalendars<T>(lockingSync: Bool, _ body: (any CalendarRepository) throws -> T) throws -> T {
         let artisan = try context.store.read { try context.artisan(in: $0) }

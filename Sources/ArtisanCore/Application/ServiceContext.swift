@@ -19,6 +19,11 @@ public struct ServiceContext {
         self.notifications = notifications
     }
 
+    /// The same context over another store (a server's pooled connection, say).
+    public func on(_ store: any TransactionRunner) -> ServiceContext {
+        ServiceContext(store: store, zones: zones, clock: clock, artisanEmail: artisanEmail, payments: payments, notifications: notifications)
+    }
+
     /// The artisan acted for, read in the unit of work at hand.
     func artisan(in repositories: any Repositories) throws -> Artisan {
         try ArtisanSelection.resolve(artisanEmail, in: repositories.artisans)

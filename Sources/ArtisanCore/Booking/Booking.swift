@@ -98,18 +98,25 @@ public struct Customer: Sendable, Equatable {
     }
 
     public static func validated(name: String, email: String, phone: String?) throws -> Customer {
-        let trimmedName = try Validate.name(name)
-        guard trimmedName.count >= 2 else { throw ArtisanError.invalid(field: "--name", "must be 2 to 255 characters (got \(trimmedName.count))") }
-        var normalizedPhone: String?
-        if let phone, !phone.isEmpty {
-            let compact = phone.filter { !" .-()".contains($0) }
-            let digits = compact.hasPrefix("+") ? compact.dropFirst() : Substring(compact)
-            guard (10...15).contains(digits.count), digits.allSatisfy({ $0.isASCII && $0.isNumber }) else {
-                throw ArtisanError.invalid(field: "--phone", "must be 10 to 15 digits, optionally after a + (got '\(phone)')")
-            }
-            normalizedPhone = compact
+        Customer(name: try validName(name), email: try Validate.email(email), phone: try validPhone(phone))
+    }
+
+    /// The name trimmed, 2 to 255 characters.
+    public static func validName(_ name: String, field: String = "--name") throws -> String {
+        let trimmedName = try Validate.name(name, field: field)
+        guard trimmedName.count >= 2 else { throw ArtisanError.invalid(field: field, "must be 2 to 255 characters (got \(trimmedName.count))") }
+        return trimmedName
+    }
+
+    /// The phone without spaces, dots, dashes or brackets: 10 to 15 digits, optionally after a +.
+    public static func validPhone(_ phone: String?, field: String = "--phone") throws -> String? {
+        guard let phone, !phone.isEmpty else { return nil }
+        let compact = phone.filter { !" .-()".contains($0) }
+        let digits = compact.hasPrefix("+") ? compact.dropFirst() : Substring(compact)
+        guard (10...15).contains(digits.count), digits.allSatisfy({ $0.isASCII && $0.isNumber }) else {
+            throw ArtisanError.invalid(field: field, "must be 10 to 15 digits, optionally after a + (got '\(phone)')")
         }
-        return Customer(name: trimmedName, email: try Validate.email(email), phone: normalizedPhone)
+        return compact
     }
 }
 

@@ -63,4 +63,21 @@ public struct PostgresArtisanRepository: ArtisanRepository {
             )
         )
     }
+
+    public func find(feedToken: String) throws -> Artisan? {
+        try connection.query("""
+            SELECT \(unsafeSQL: Self.columns) FROM artisans WHERE calendar_feed_token_digest = \(Self.digest(feedToken))
+            """).first.map(Self.decode)
+    }
+
+    public func setFeedToken(_ token: String, for artisan: UUID) throws {
+        try connection.execute("""
+            UPDATE artisans SET calendar_feed_token_digest = \(Self.digest(token)), updated_at = artisan_now() WHERE id = \(artisan)
+            """)
+    }
+
+    /// A feed token is stored as its SHA-256, hexadecimal: a copy of the database opens no feed.
+    static func digest(_ token: String) -> String {
+        HexDigest.sha256(token.utf8)
+    }
 }

@@ -23,6 +23,8 @@ final class InMemoryStore: TransactionRunner, ExclusiveLocks {
         var eventsReadUntil: Timestamp?
         var outbox: [OutboxMessage] = []
         var claims: [UUID: Timestamp] = [:]
+        var idempotencyKeys: [String: IdempotencyRecord] = [:]
+        var feedTokens: [String: UUID] = [:]
     }
 
     var state = State()
@@ -63,10 +65,31 @@ final class InMemoryStore: TransactionRunner, ExclusiveLocks {
         var artisans: any ArtisanRepository { Artisans(store: store) }
         var payments: any PaymentRepository { Payments(store: store) }
         var notifications: any NotificationRepository { Outbox(store: store) }
+        var idempotency: any IdempotencyRepository { IdempotencyKeys(store: store) }
         func services(of artisan: UUID) -> any ServiceRepository { Services(store: store, artisan: artisan) }
         func week(of artisan: UUID) -> any WeekRepository { Week(store: store, artisan: artisan) }
         func bookings(of artisan: UUID) -> any BookingRepository { Bookings(store: store, artisan: artisan) }
         func calendars(of artisan: UUID) -> any CalendarRepository { Calendars(store: store, artisan: artisan) }
+    }
+
+    struct IdempotencyKeys: IdempotencyRepository {
+        let store: InMemoryStore
+        func insert(_ record: IdempotencyRecord) throws -> Bool {
+            guard store.state.idempotencyKeys[record.key] == nil else { return false }
+            store.state.idempotencyKeys[record.key] = record
+            return true
+        }
+        func lock(_ key: String) throws -> IdempotencyRecord? { store.state.idempotencyKeys[key] }
+        func replace(_ record: IdempotencyRecord) throws { store.state.idempotencyKeys[record.key] = record }
+        func attach(_ key: String, booking: UUID) throws {
+            let code = store.state.bookings.values.joined().first { $0.id == booking }?.publicCode
+            store.state.idempotencyKeys[key]?.bookingCode = code
+        }
+        func complete(_ key: String, statusCode: Int, body: String) throws {
+            store.state.idempotencyKeys[key]?.statusCode = statusCode
+            store.state.idempotencyKeys[key]?.responseBody = body
+        }
+        func delete(_ key: String) throws { store.state.idempotencyKeys[key] = nil }
     }
 
     struct Artisans: ArtisanRepository {
@@ -74,6 +97,13 @@ final class InMemoryStore: TransactionRunner, ExclusiveLocks {
         func all() throws -> [Artisan] { store.state.artisans }
         func find(email: String) throws -> Artisan? { store.state.artisans.first { $0.email == email.lowercased() } }
         func insert(_ artisan: Artisan) throws { store.state.artisans.append(artisan) }
+        func find(feedToken: String) throws -> Artisan? {
+            store.state.artisans.first { $0.id == store.state.feedTokens[feedToken] }
+        }
+        func setFeedToken(_ token: String, for artisan: UUID) throws {
+            store.state.feedTokens = store.state.feedTokens.filter { $0.value != artisan }
+            store.state.feedTokens[token] = artisan
+        }
         func update(_ artisan: Artisan) throws {
             store.state.artisans = store.state.artisans.map { $0.id == artisan.id ? artisan : $0 }
         }

@@ -26,6 +26,8 @@ public protocol Repositories {
     var payments: any PaymentRepository { get }
     /// The outbox of every artisan's messages.
     var notifications: any NotificationRepository { get }
+    /// The API's Idempotency-Keys, shared by every server process.
+    var idempotency: any IdempotencyRepository { get }
     func services(of artisan: UUID) -> any ServiceRepository
     func week(of artisan: UUID) -> any WeekRepository
     func bookings(of artisan: UUID) -> any BookingRepository

@@ -1,0 +1,106 @@
+import ArtisanCore
+import ArtisanStore
+import Hummingbird
+
+/// An answer that is not a success, as the spec's section 4.3 shapes it:
+/// `{"error":{"code","message"}}`, plus `fields` naming each bad field of a VALIDATION_ERROR.
+struct APIError: Error, Sendable {
+    struct Field: Encodable, Sendable, Equatable {
+        let field: String
+        let message: String
+    }
+
+    let status: HTTPResponse.Status
+    let code: String
+    let message: String
+    var fields: [Field] = []
+    var retryAfterSeconds: Int?
+    /// What the log gets for a server error (never the client).
+    var detail: String?
+
+    static let internalMessage = "Une erreur est survenue."
+
+    static func validation(_ fields: [Field]) -> APIError {
+        APIError(status: .badRequest, code: "VALIDATION_ERROR", message: fields.map { "\($0.field): \($0.message)" }.joined(separator: "; "),
+                 fields: fields)
+    }
+
+    static func unavailable(_ detail: String, retryAfter: Int = 2) -> APIError {
+        APIError(status: .serviceUnavailable, code: "SERVICE_UNAVAILABLE", message: "Service momentanément indisponible, réessayez.",
+                 retryAfterSeconds: retryAfter, detail: detail)
+    }
+
+    static func internalError(_ detail: String) -> APIError {
+        APIError(status: .internalServerError, code: "INTERNAL_ERROR", message: internalMessage, detail: detail)
+    }
+
+    /// Any error as the answer it gets.
+    static func from(_ error: any Error) -> APIError {
+        switch error {
+        case let error as APIError:
+            return error
+        case let error as ArtisanError:
+            return from(error)
+        case is DatabasePool.Busy:
+            return unavailable("no database connection freed up in time", retryAfter: 1)
+        case is DatabasePool.Closed:
+            return unavailable("the server is shutting down")
+        case let error as DatabaseError:
+            switch error.kind {
+            case .connectionFailed, .serializationFailure, .deadlockDetected, .lockNotAvailable:
+                return unavailable("database: \(error.description)")
+            default:
+                return internalError("database: \(error.description)")
+            }
+        case let error as HTTPError:
+            switch error.status {
+            case .contentTooLarge:
+                return APIError(status: .contentTooLarge, code: "PAYLOAD_TOO_LARGE", message: "the body must be at most \(APIRoutes.bodyLimit) bytes")
+            case .notFound:
+                return APIError(status: .notFound, code: "NOT_FOUND", message: "no such resource")
+            default:
+                return error.status.code < 500
+                    ? APIError(status: error.status, code: "BAD_REQUEST", message: error.status.reasonPhrase)
+                    : internalError("\(error)")
+            }
+        default:
+            return internalError(String(describing: error))
+        }
+    }
+
+    private static func from(_ error: ArtisanError) -> APIError {
+        switch error.kind {
+        case .invalid where error.code == "VALIDATION_ERROR" || error.code.hasSuffix("_INVALID"):
+            return APIError(status: .badRequest, code: error.code, message: error.message)
+        case .invalid:
+            return APIError(status: .conflict, code: error.code, message: error.message)
+        case .notFound:
+            return APIError(status: .notFound, code: error.code, message: error.message)
+        case .permission where error.code == "WEBHOOK_SIGNATURE_INVALID":
+            return APIError(status: .badRequest, code: error.code, message: error.message)
+        case .unavailable, .temporary:
+            return unavailable("\(error.code): \(error.message)")
+        case .permission, .usage, .configuration, .unexpected:
+            return internalError("\(error.code): \(error.message)")
+        }
+    }
+
+    /// The answer's body, as sent (and as kept for an Idempotency-Key's retry).
+    var json: String {
+        struct Body: Encodable {
+            struct Content: Encodable {
+                let code: String
+                let message: String
+                let fields: [Field]?
+            }
+            let error: Content
+        }
+        return JSONBody.encode(Body(error: .init(code: code, message: message, fields: fields.isEmpty ? nil : fields)))
+    }
+
+    var response: Response {
+        var headers = HTTPFields()
+        if let retryAfterSeconds { headers[.retryAfter] = String(retryAfterSeconds) }
+        return JSONBody.response(json: json, status: status, headers: headers)
+    }
+}

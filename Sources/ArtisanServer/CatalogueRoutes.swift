@@ -1,0 +1,33 @@
+import ArtisanCore
+import Hummingbird
+
+/// `GET /services` and `GET /availability`: what can be booked, and when. Availability reads
+/// the synced calendar blocks; it never waits on a calendar provider.
+struct CatalogueRoutes {
+    let environment: ServerEnvironment
+
+    func register(on router: Router<ServerRequestContext>) {
+        router.get("/api/v1/services") { _, _ in try await services() }
+        router.get("/api/v1/availability") { request, _ in try await availability(request) }
+    }
+
+    func services() async throws -> Response {
+        struct Services: Encodable { let services: [ServiceDTO] }
+        let list = try await environment.run { services, _ in try ServiceCatalogue(services).list(includeArchived: false).map(ServiceDTO.init) }
+        return JSONBody.response(Services(services: list))
+    }
+
+    func availability(_ request: Request) async throws -> Response {
+        var form = FormReader(QueryParameters.object(request), allowed: ["serviceId", "date", "days"])
+        let service = form.string("serviceId") { try BookingForms.uuid($0, field: $1) }
+        let date = form.string("date") { try Validate.date($0, field: $1) }
+        let days = form.string("days", required: false) { try Validate.integer($0, field: $1, in: 1...366, unit: "days") } ?? 1
+        try form.finish()
+        guard let service, let date else { throw APIError.validation(form.problems) }
+        let (slots, zone) = try await environment.run { services, _ in
+            try BookingService(services).availability(service: service.uuidString, from: date, days: days, horizonField: "days")
+        }
+        return JSONBody.response(AvailabilityDTO(serviceId: service.uuidString.lowercased(), timezone: zone.name, date: date.description,
+                                                 days: days, slots: slots.map { SlotDTO($0, zone: zone) }))
+    }
+}

@@ -1,0 +1,23 @@
+import ArtisanStore
+import Hummingbird
+
+/// `GET /healthz`: the process answers. `GET /readyz`: the database answers and its schema is
+/// the one this build expects (no migration pending), so a load balancer sends traffic only then.
+struct HealthRoutes {
+    let environment: ServerEnvironment
+
+    func register(on router: Router<ServerRequestContext>) {
+        router.get("/healthz") { _, _ in JSONBody.response(Status(status: "ok")) }
+        router.get("/readyz") { _, _ in try await ready() }
+    }
+
+    struct Status: Encodable { let status: String }
+
+    func ready() async throws -> Response {
+        let pending = try await environment.run { _, connection in
+            try Migrator(connection: connection, logger: .init(label: "readyz")).status().filter { $0.state == .pending || $0.state == .changed }.count
+        }
+        guard pending == 0 else { throw APIError.unavailable("\(pending) migration(s) not applied: run 'artisanctl migrate latest'", retryAfter: 30) }
+        return JSONBody.response(Status(status: "ready"))
+    }
+}

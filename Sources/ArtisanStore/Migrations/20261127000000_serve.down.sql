@@ -1,0 +1,2 @@
+ALTER TABLE artisans DROP COLUMN calendar_feed_token_digest;
+DROP TABLE idempotency_keys;
