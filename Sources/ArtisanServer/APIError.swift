@@ -74,6 +74,9 @@ struct APIError: Error, Sendable {
             return APIError(status: .badRequest, code: error.code, message: error.message)
         case .invalid:
             return APIError(status: .conflict, code: error.code, message: error.message)
+        case .notFound where error.code == "BOOKING_NOT_FOUND":
+            // One answer whichever of the code and the e-mail was wrong.
+            return APIError(status: .notFound, code: error.code, message: "Réservation introuvable.")
         case .notFound:
             return APIError(status: .notFound, code: error.code, message: error.message)
         case .permission where error.code == "WEBHOOK_SIGNATURE_INVALID":

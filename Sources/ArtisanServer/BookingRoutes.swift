@@ -8,13 +8,6 @@ import Hummingbird
 struct BookingRoutes {
     let environment: ServerEnvironment
 
-    func register(on router: Router<ServerRequestContext>) {
-        router.post("/api/v1/bookings") { request, context in try await create(request, context) }
-        router.get("/api/v1/bookings/public") { request, _ in try await find(request) }
-        router.post("/api/v1/bookings/:code/cancel") { request, context in try await cancel(request, context) }
-        router.post("/api/v1/bookings/:code/reschedule") { request, context in try await reschedule(request, context) }
-    }
-
     func create(_ request: Request, _ context: ServerRequestContext) async throws -> Response {
         let (body, bytes) = try await JSONBody.read(request, context: context)
         guard let key = try IdempotencyKeyHeader.read(request) else { return try await book(try BookingForms.create(body, idempotencyKey: nil)) }

@@ -6,11 +6,6 @@ import Hummingbird
 struct CatalogueRoutes {
     let environment: ServerEnvironment
 
-    func register(on router: Router<ServerRequestContext>) {
-        router.get("/api/v1/services") { _, _ in try await services() }
-        router.get("/api/v1/availability") { request, _ in try await availability(request) }
-    }
-
     func services() async throws -> Response {
         struct Services: Encodable { let services: [ServiceDTO] }
         let list = try await environment.run { services, _ in try ServiceCatalogue(services).list(includeArchived: false).map(ServiceDTO.init) }

@@ -6,10 +6,6 @@ import Hummingbird
 struct FeedRoutes {
     let environment: ServerEnvironment
 
-    func register(on router: Router<ServerRequestContext>) {
-        router.get("/api/v1/calendar.ics") { request, _ in try await feed(request) }
-    }
-
     func feed(_ request: Request) async throws -> Response {
         let token = request.uri.queryParameters["token"].map(String.init) ?? ""
         let document = try await environment.run { services, _ in try CalendarFeed(services).feed(token: token).document }

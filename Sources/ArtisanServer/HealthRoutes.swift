@@ -6,12 +6,9 @@ import Hummingbird
 struct HealthRoutes {
     let environment: ServerEnvironment
 
-    func register(on router: Router<ServerRequestContext>) {
-        router.get("/healthz") { _, _ in JSONBody.response(Status(status: "ok")) }
-        router.get("/readyz") { _, _ in try await ready() }
-    }
-
     struct Status: Encodable { let status: String }
+
+    func alive() -> Response { JSONBody.response(Status(status: "ok")) }
 
     func ready() async throws -> Response {
         let pending = try await environment.run { _, connection in

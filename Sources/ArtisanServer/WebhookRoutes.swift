@@ -8,10 +8,6 @@ import Hummingbird
 struct WebhookRoutes {
     let environment: ServerEnvironment
 
-    func register(on router: Router<ServerRequestContext>) {
-        router.post("/api/v1/webhooks/stripe") { request, context in try await stripe(request, context) }
-    }
-
     func stripe(_ request: Request, _ context: ServerRequestContext) async throws -> Response {
         let payload = try await JSONBody.rawBody(request, context: context)
         guard let secret = environment.settings.stripeWebhookSecret else {
