@@ -92,7 +92,7 @@ let package = Package(
             dependencies: ["ArtisanIntegrations", "TestSupport"],
             swiftSettings: strictness
         ),
-        .testTarget(name: "EndToEndTests", dependencies: ["artisanctl", "ArtisanCLI", "TestSupport"], swiftSettings: strictness),
+        .testTarget(name: "EndToEndTests", dependencies: ["artisanctl", "ArtisanCLI", "ArtisanServer", "TestSupport"], swiftSettings: strictness),
         .testTarget(name: "CModulesTests", dependencies: ["CCurl", "CLibEdit"]),
         .target(
             name: "TestSupport",

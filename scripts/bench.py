@@ -9,6 +9,8 @@ import subprocess
 import sys
 import time
 
+import bench_http
+
 ARTISANCTL = os.environ["ARTISANCTL"]
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 RUNS = int(os.environ.get("RUNS", "31"))
@@ -210,6 +212,7 @@ def main():
         peak_memory("bookings list --all --output csv", artisanctl("bookings", "list", "--all", "--output", "csv"), 50),
         throughput(),
         calendar_ok,
+        bench_http.main(artisanctl, ENV, sql, DEMO),
     ]
     sys.exit(0 if all(results) else 1)
 

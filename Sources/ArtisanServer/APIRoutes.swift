@@ -41,6 +41,8 @@ public enum APIRoutes {
             try await WebhookRoutes(environment: env).stripe(request, context)
         },
         Route(method: .get, path: "/api/v1/calendar.ics", documented: true) { request, _, env in try await FeedRoutes(environment: env).feed(request) },
+        // Browsers ask for it by themselves: an empty answer rather than a 404 in their console.
+        Route(method: .get, path: "/favicon.ico", documented: false) { _, _, _ in Response(status: .noContent) },
         Route(method: .get, path: "/", documented: false) { _, _, _ in StaticRoutes.file(PackageResources.index_html, type: "text/html; charset=utf-8") },
         Route(method: .get, path: "/assets/app.js", documented: false) { _, _, _ in
             StaticRoutes.file(PackageResources.app_js, type: "text/javascript; charset=utf-8")
