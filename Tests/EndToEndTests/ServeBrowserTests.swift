@@ -1,3 +1,4 @@
+import ArtisanStore
 import Foundation
 import Testing
 import TestSupport

@@ -10,7 +10,7 @@
 # failure or error (Schemathesis's own status; 2 for a usage error here).
 #
 # Environment:
-#   PYTHON            a Python whose environment has 'schemathesis>=4.32,<5' (default python3)
+#   PYTHON            a Python whose environment has 'schemathesis>=4.32.5,<5' (default python3)
 #   ARTISANCTL_NOW    the server's clock when it is fixed (tests); the 14 days from its day on are
 #                     offered to the generator. Without it, today's date.
 #   SCHEMATHESIS_SEED, SCHEMATHESIS_MAX_EXAMPLES   default 20261127 and 30
@@ -35,6 +35,9 @@ if [ $# -ne 1 ] || [ -z "$1" ]; then
 fi
 BASE_URL=${1%/}
 PYTHON=${PYTHON:-python3}
+case $PYTHON in  # the run itself happens in a scratch directory
+  */*) PYTHON=$(cd "$(dirname "$PYTHON")" && pwd)/$(basename "$PYTHON") ;;
+esac
 SEED=${SCHEMATHESIS_SEED:-20261127}
 MAX_EXAMPLES=${SCHEMATHESIS_MAX_EXAMPLES:-30}
 
@@ -42,8 +45,14 @@ MAX_EXAMPLES=${SCHEMATHESIS_MAX_EXAMPLES:-30}
 unset http_proxy https_proxy all_proxy HTTP_PROXY HTTPS_PROXY ALL_PROXY
 export NO_PROXY='*' no_proxy='*'
 
-if ! "$PYTHON" -c 'import sys, schemathesis; sys.exit(0 if schemathesis.__version__.split(".")[0] == "4" else 1)' 2>/dev/null; then
-  echo "$0: $PYTHON has no schemathesis 4 (pip install 'schemathesis>=4.32,<5')" >&2
+if ! "$PYTHON" - 2>/dev/null <<'PY'
+import sys
+from importlib.metadata import version
+release = tuple(int(part) for part in version("schemathesis").split(".")[:3] if part.isdigit())
+sys.exit(0 if (4, 32, 5) <= release < (5,) else 1)
+PY
+then
+  echo "$0: $PYTHON has no schemathesis 4.32.5 or later 4.x (pip install 'schemathesis>=4.32.5,<5')" >&2
   exit 2
 fi
 
@@ -163,6 +172,27 @@ for key, (name, probability) in bindings.items():
 with open(path, "w", encoding="utf-8") as file:
     file.write("\n".join(lines) + "\n")
 PY
+
+# A valid Idempotency-Key drawn twice (they are short: "0", "!~"…) would turn most bookings into
+# 422 IDEMPOTENCY_KEY_REUSED: each valid key is made unique as it is sent (invalid ones are kept,
+# they are negative cases). The suffix differs between runs, since keys outlive a run in the database.
+cat > "$work/hooks.py" <<'PY'
+import itertools, os, re
+import schemathesis
+
+VALID = re.compile(r"[\x21-\x7E]{1,255}\Z")
+RUN = os.urandom(4).hex()
+COUNTER = itertools.count(1)
+
+
+@schemathesis.hook
+def before_call(context, case, kwargs):
+    key = (case.headers or {}).get("Idempotency-Key")
+    if isinstance(key, str) and VALID.match(key):
+        suffix = f".{RUN}.{next(COUNTER)}"
+        case.headers["Idempotency-Key"] = key[: 255 - len(suffix)] + suffix
+PY
+export SCHEMATHESIS_HOOKS="$work/hooks.py"
 
 report=()
 if [ -n "${SCHEMATHESIS_REPORT_DIR:-}" ]; then
