@@ -70,8 +70,15 @@ struct APIError: Error, Sendable {
 
     private static func from(_ error: ArtisanError) -> APIError {
         switch error.kind {
-        case .invalid where error.code == "VALIDATION_ERROR" || error.code.hasSuffix("_INVALID"):
+        case .invalid where error.code == "VALIDATION_ERROR":
+            // A rule of the core names its field as "field: rule".
+            guard let colon = error.message.range(of: ": ") else { return validation([.init(field: "", message: error.message)]) }
+            return validation([.init(field: String(error.message[..<colon.lowerBound]), message: String(error.message[colon.upperBound...]))])
+        case .invalid where error.code.hasSuffix("_INVALID"):
             return APIError(status: .badRequest, code: error.code, message: error.message)
+        case .invalid where error.code == "SERVICE_ARCHIVED":
+            // The public API offers active services only: an archived one is simply not there.
+            return APIError(status: .notFound, code: "SERVICE_NOT_FOUND", message: "no such service")
         case .invalid:
             return APIError(status: .conflict, code: error.code, message: error.message)
         case .notFound where error.code == "BOOKING_NOT_FOUND":
