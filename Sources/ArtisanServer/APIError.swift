@@ -1,6 +1,8 @@
 import ArtisanCore
 import ArtisanStore
 import Hummingbird
+import NIOCore
+import NIOHTTP1
 
 /// An answer that is not a success, as the spec's section 4.3 shapes it:
 /// `{"error":{"code","message"}}`, plus `fields` naming each bad field of a VALIDATION_ERROR.
@@ -34,6 +36,8 @@ struct APIError: Error, Sendable {
         APIError(status: .internalServerError, code: "INTERNAL_ERROR", message: internalMessage, detail: detail)
     }
 
+    static let tooLarge = APIError(status: .contentTooLarge, code: "PAYLOAD_TOO_LARGE", message: "the body must be at most \(APIRoutes.bodyLimit) bytes")
+
     /// Any error as the answer it gets.
     static func from(_ error: any Error) -> APIError {
         switch error {
@@ -52,10 +56,14 @@ struct APIError: Error, Sendable {
             default:
                 return internalError("database: \(error.description)")
             }
+        case is NIOTooManyBytesError:
+            return tooLarge
+        case is HTTPParserError:
+            return APIError(status: .badRequest, code: "BAD_REQUEST", message: "the request is not well-formed HTTP")
         case let error as HTTPError:
             switch error.status {
             case .contentTooLarge:
-                return APIError(status: .contentTooLarge, code: "PAYLOAD_TOO_LARGE", message: "the body must be at most \(APIRoutes.bodyLimit) bytes")
+                return tooLarge
             case .notFound:
                 return APIError(status: .notFound, code: "NOT_FOUND", message: "no such resource")
             default:

@@ -64,6 +64,7 @@ public enum APIRoutes {
         router.add(middleware: AllowListCORSMiddleware(origins: environment.settings.corsOrigins))
         router.add(middleware: ErrorMiddleware(log: log))
         router.add(middleware: RateLimitMiddleware(settings: environment.settings))
+        router.add(middleware: BodyLimitMiddleware())
         for route in table {
             // Hummingbird spells a path parameter `:name`.
             let path = route.path.replacing("{code}", with: ":code")
