@@ -66,6 +66,7 @@ let package = Package(
             name: "ArtisanCLI",
             dependencies: [
                 "ArtisanCore", "ArtisanStore", "ArtisanIntegrations", "ArtisanServer", "CLibEdit",
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictness
