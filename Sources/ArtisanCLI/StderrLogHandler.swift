@@ -1,3 +1,4 @@
+import ArtisanCore
 import Logging
 
 /// swift-log handler writing one line per message on stderr, as text or JSON, secrets redacted.

@@ -1,11 +1,12 @@
 import ArtisanCore
 
 /// What the API answers: camelCase records built from the domain, never a row. Money is given
-/// in euros ("45.00") and in cents; instants in ISO 8601 with the artisan's offset.
+/// in euros ("45.00") and in cents; instants in ISO 8601 with the artisan's offset. A field the
+/// front always reads is `null` when empty, never left out; `clientSecret` only appears when set.
 struct ServiceDTO: Encodable, Sendable {
     let id: String
     let name: String
-    let description: String?
+    let description: Nullable<String>
     let durationMinutes: Int
     let price: String
     let priceCents: Int
@@ -16,7 +17,7 @@ struct ServiceDTO: Encodable, Sendable {
     init(_ service: Service) {
         id = service.id.uuidString.lowercased()
         name = service.name
-        description = service.description
+        description = Nullable(service.description)
         durationMinutes = service.durationMinutes
         price = service.price.description
         priceCents = service.price.cents
@@ -25,23 +26,6 @@ struct ServiceDTO: Encodable, Sendable {
         depositPercent = String(service.depositRate.hundredths)
     }
 
-    /// Encodes `description` as null rather than leaving it out: the front reads one shape.
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(id, forKey: .id)
-        try container.encode(name, forKey: .name)
-        try container.encode(description, forKey: .description)
-        try container.encode(durationMinutes, forKey: .durationMinutes)
-        try container.encode(price, forKey: .price)
-        try container.encode(priceCents, forKey: .priceCents)
-        try container.encode(deposit, forKey: .deposit)
-        try container.encode(depositCents, forKey: .depositCents)
-        try container.encode(depositPercent, forKey: .depositPercent)
-    }
-
-    private enum CodingKeys: String, CodingKey {
-        case id, name, description, durationMinutes, price, priceCents, deposit, depositCents, depositPercent
-    }
 }
 
 struct SlotDTO: Encodable, Sendable {
@@ -83,8 +67,8 @@ struct BookingDTO: Encodable, Sendable {
     let deposit: String
     let depositCents: Int
     let depositStatus: String
-    let depositDueBy: String?
-    let payLink: String?
+    let depositDueBy: Nullable<String>
+    let payLink: Nullable<String>
     let clientSecret: String?
 
     init(_ placed: BookingService.Placed, clientSecret: String? = nil) {
@@ -104,27 +88,21 @@ struct BookingDTO: Encodable, Sendable {
         depositCents = booking.deposit.cents
         depositStatus = booking.depositStatus.rawValue
         let unpaid = booking.depositStatus.isUnpaid && booking.status.isActive
-        depositDueBy = unpaid ? booking.payment.holdUntil.map { $0.iso8601(offsetSeconds: zone.offset(at: $0)) } : nil
-        payLink = unpaid ? booking.payment.checkoutURL : nil
+        depositDueBy = Nullable(unpaid ? booking.payment.holdUntil.map { $0.iso8601(offsetSeconds: zone.offset(at: $0)) } : nil)
+        payLink = Nullable(unpaid ? booking.payment.checkoutURL : nil)
         self.clientSecret = clientSecret
     }
 
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        for (key, value) in [(CodingKeys.code, code), (.status, status), (.serviceId, serviceId), (.service, service), (.date, date),
-                             (.time, time), (.start, start), (.end, end), (.price, price), (.deposit, deposit), (.depositStatus, depositStatus)] {
-            try container.encode(value, forKey: key)
-        }
-        try container.encode(durationMinutes, forKey: .durationMinutes)
-        try container.encode(priceCents, forKey: .priceCents)
-        try container.encode(depositCents, forKey: .depositCents)
-        try container.encode(depositDueBy, forKey: .depositDueBy)
-        try container.encode(payLink, forKey: .payLink)
-        try container.encodeIfPresent(clientSecret, forKey: .clientSecret)
-    }
+}
 
-    private enum CodingKeys: String, CodingKey {
-        case code, status, serviceId, service, date, time, start, end, durationMinutes, price, priceCents, deposit, depositCents,
-             depositStatus, depositDueBy, payLink, clientSecret
+/// An optional encoded as `null` rather than left out.
+struct Nullable<Value: Encodable & Sendable>: Encodable, Sendable {
+    let value: Value?
+
+    init(_ value: Value?) { self.value = value }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        if let value { try container.encode(value) } else { try container.encodeNil() }
     }
 }

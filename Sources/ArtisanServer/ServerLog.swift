@@ -1,3 +1,4 @@
+import ArtisanCore
 import Foundation
 import Synchronization
 
@@ -16,31 +17,14 @@ public final class ServerLog: Sendable {
     public init(now: @escaping @Sendable () -> String) { self.now = now }
 
     public func write(_ level: String, _ message: String, _ fields: [(String, Field)] = []) {
-        var line = "{\"time\":\(Self.quoted(now())),\"level\":\(Self.quoted(level)),\"message\":\(Self.quoted(message))"
+        var line = "{\"time\":\(JSONText.quoted(now())),\"level\":\(JSONText.quoted(level)),\"message\":\(JSONText.quoted(message))"
         for (name, value) in fields {
             switch value {
-            case .string(let text): line += ",\(Self.quoted(name)):\(Self.quoted(text))"
-            case .int(let number): line += ",\(Self.quoted(name)):\(number)"
+            case .string(let text): line += ",\(JSONText.quoted(name)):\(JSONText.quoted(text))"
+            case .int(let number): line += ",\(JSONText.quoted(name)):\(number)"
             }
         }
         line += "}\n"
         lock.withLock { _ in FileHandle.standardError.write(Data(line.utf8)) }
-    }
-
-    static func quoted(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) || scalar == "\u{2028}" || scalar == "\u{2029}":
-                out += String(format: "\\u%04x", scalar.value)
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
     }
 }
