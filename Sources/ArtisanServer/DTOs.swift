@@ -22,7 +22,8 @@ struct ServiceDTO: Encodable, Sendable {
         priceCents = service.price.cents
         deposit = service.deposit.description
         depositCents = service.deposit.cents
-        depositPercent = service.depositRate.percent
+        // A whole percentage without `%`, as the OpenAPI document says (the page writes "30 %").
+        depositPercent = String(service.depositRate.hundredths)
     }
 
     /// Encodes `description` as null rather than leaving it out: the front reads one shape.
