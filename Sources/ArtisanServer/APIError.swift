@@ -52,7 +52,8 @@ struct APIError: Error, Sendable {
             default:
                 return internalError("database: \(error.description)")
             }
-        case let error as HTTPError:
+        case let error as any HTTPResponseError:
+            // Hummingbird's HTTPError, and NIOTooManyBytesError from collecting a body over the limit.
             switch error.status {
             case .contentTooLarge:
                 return APIError(status: .contentTooLarge, code: "PAYLOAD_TOO_LARGE", message: "the body must be at most \(APIRoutes.bodyLimit) bytes")
