@@ -71,7 +71,14 @@ struct APIError: Error, Sendable {
 
     private static func from(_ error: ArtisanError) -> APIError {
         switch error.kind {
-        case .invalid where error.code == "VALIDATION_ERROR" || error.code.hasSuffix("_INVALID"):
+        case .invalid where error.code == "VALIDATION_ERROR":
+            // "days: must be…": named in `fields`, as every VALIDATION_ERROR's field is.
+            guard let colon = error.message.range(of: ": ") else {
+                return APIError(status: .badRequest, code: error.code, message: error.message)
+            }
+            let field = String(error.message[..<colon.lowerBound]), rule = String(error.message[colon.upperBound...])
+            return validation([Field(field: field, message: rule)])
+        case .invalid where error.code.hasSuffix("_INVALID"):
             return APIError(status: .badRequest, code: error.code, message: error.message)
         case .invalid:
             return APIError(status: .conflict, code: error.code, message: error.message)
