@@ -56,11 +56,10 @@ struct APIError: Error, Sendable {
             default:
                 return internalError("database: \(error.description)")
             }
-        case is NIOTooManyBytesError:
-            return tooLarge
         case is HTTPParserError:
             return APIError(status: .badRequest, code: "BAD_REQUEST", message: "the request is not well-formed HTTP")
-        case let error as HTTPError:
+        case let error as any HTTPResponseError:
+            // Hummingbird's HTTPError, and NIOTooManyBytesError from collecting a body over the limit.
             switch error.status {
             case .contentTooLarge:
                 return tooLarge
@@ -79,9 +78,12 @@ struct APIError: Error, Sendable {
     private static func from(_ error: ArtisanError) -> APIError {
         switch error.kind {
         case .invalid where error.code == "VALIDATION_ERROR":
-            // A rule of the core names its field as "field: rule".
-            guard let colon = error.message.range(of: ": ") else { return validation([.init(field: "", message: error.message)]) }
-            return validation([.init(field: String(error.message[..<colon.lowerBound]), message: String(error.message[colon.upperBound...]))])
+            // "days: must be…": named in `fields`, as every VALIDATION_ERROR's field is.
+            guard let colon = error.message.range(of: ": ") else {
+                return APIError(status: .badRequest, code: error.code, message: error.message)
+            }
+            let field = String(error.message[..<colon.lowerBound]), rule = String(error.message[colon.upperBound...])
+            return validation([Field(field: field, message: rule)])
         case .invalid where error.code.hasSuffix("_INVALID"):
             return APIError(status: .badRequest, code: error.code, message: error.message)
         case .invalid where error.code == "SERVICE_ARCHIVED":

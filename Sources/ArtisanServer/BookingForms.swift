@@ -8,8 +8,8 @@ enum BookingForms {
         let service = form.string("serviceId") { text, field in try uuid(text, field: field) }
         let date = form.string("date") { try Validate.date($0, field: $1) }
         let time = form.string("time", time)
-        var customerForm = FormReader(form.value("customer"), field: "customer", allowed: ["name", "email", "phone"], required: true,
-                                      problems: form.problems)
+        var customerForm = FormReader(form.value("customer"), field: "customer", allowed: ["name", "email", "phone"],
+                                      required: form.present, problems: form.problems)
         let name = customerForm.string("name") { try Customer.validName($0, field: $1) }
         let email = customerForm.string("email") { try Validate.email($0, field: $1) }
         let phone = customerForm.string("phone", required: false) { try Customer.validPhone($0, field: $1) }

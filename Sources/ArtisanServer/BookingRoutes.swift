@@ -11,11 +11,14 @@ struct BookingRoutes {
     func create(_ request: Request, _ context: ServerRequestContext) async throws -> Response {
         let (body, bytes) = try await JSONBody.read(request, context: context)
         guard let key = try IdempotencyKeyHeader.read(request) else { return try await book(try BookingForms.create(body, idempotencyKey: nil)) }
+        // Checked before the key is claimed, as Stripe does: an invalid request keeps no answer (which may echo what the
+        // customer typed), and its corrected retry may use the same key.
+        let booking = try BookingForms.create(body, idempotencyKey: key)
         let digest = HexDigest.sha256(bytes)
         switch try await environment.run({ services, _ in try IdempotentRequests(services).claim(key: key, requestDigest: digest) }) {
         case .run:
             do {
-                return try await book(try BookingForms.create(body, idempotencyKey: key))
+                return try await book(booking)
             } catch {
                 let refusal = APIError.from(error)
                 if refusal.status.code < 500 {

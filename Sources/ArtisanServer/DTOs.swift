@@ -23,6 +23,7 @@ struct ServiceDTO: Encodable, Sendable {
         priceCents = service.price.cents
         deposit = service.deposit.description
         depositCents = service.deposit.cents
+        // A whole percentage without `%`, as the OpenAPI document says (the page writes "30 %").
         depositPercent = String(service.depositRate.hundredths)
     }
 

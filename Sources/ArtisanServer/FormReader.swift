@@ -7,8 +7,8 @@ struct FormReader {
     private(set) var problems: [APIError.Field] = []
     private let object: [String: JSONValue]
     private let prefix: String
-    /// False for a nested object that is itself missing: its fields are not reported one by one.
-    private var present = true
+    /// False for an object that is itself missing or not an object: its fields are not reported one by one.
+    private(set) var present = true
 
     init(_ value: JSONValue?, field: String = "", allowed: Set<String>, required: Bool = false, problems: [APIError.Field] = []) {
         self.prefix = field.isEmpty ? "" : field + "."
