@@ -54,4 +54,22 @@ public enum ASCIIDigits {
         let digits = String(value)
         return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
     }
+
+    /// Appends `value` in decimal, zero-padded to `width`: the text of dates and instants is
+    /// built byte by byte, without a String per field (availability writes thousands of them).
+    public static func append(_ value: Int, width: Int, to bytes: inout [UInt8]) {
+        guard value >= 0 else { return bytes.append(contentsOf: padded(value, width: width).utf8) }
+        var count = 1, divisor = 1
+        while value / divisor >= 10 {
+            count += 1
+            divisor *= 10
+        }
+        if width > count { bytes.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: width - count)) }
+        var rest = value
+        while divisor > 0 {
+            bytes.append(UInt8(ascii: "0") + UInt8(rest / divisor))
+            rest %= divisor
+            divisor /= 10
+        }
+    }
 }

@@ -16,11 +16,16 @@ public struct LocalDate: Hashable, Comparable, Sendable, CustomStringConvertible
 
     /// Parses exactly `YYYY-MM-DD`.
     public init?(_ text: some StringProtocol) {
-        let utf8 = Array(text.utf8)
-        guard utf8.count == 10, utf8[4] == UInt8(ascii: "-"), utf8[7] == UInt8(ascii: "-"),
-              let year = ASCIIDigits.value(utf8[0..<4]),
-              let month = ASCIIDigits.value(utf8[5..<7]),
-              let day = ASCIIDigits.value(utf8[8..<10]) else { return nil }
+        self.init(utf8: Array(text.utf8)[...])
+    }
+
+    /// `YYYY-MM-DD` from ten bytes.
+    init?(utf8: ArraySlice<UInt8>) {
+        let start = utf8.startIndex
+        guard utf8.count == 10, utf8[start + 4] == UInt8(ascii: "-"), utf8[start + 7] == UInt8(ascii: "-"),
+              let year = ASCIIDigits.value(utf8[start..<start + 4]),
+              let month = ASCIIDigits.value(utf8[start + 5..<start + 7]),
+              let day = ASCIIDigits.value(utf8[start + 8..<start + 10]) else { return nil }
         self.init(year: year, month: month, day: day)
     }
 
@@ -45,7 +50,19 @@ public struct LocalDate: Hashable, Comparable, Sendable, CustomStringConvertible
     public var dayOfWeek: Int { ((daysSinceEpoch % 7) + 11) % 7 }
 
     public var description: String {
-        ASCIIDigits.padded(year, width: 4) + "-" + ASCIIDigits.padded(month, width: 2) + "-" + ASCIIDigits.padded(day, width: 2)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(10)
+        append(to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// `YYYY-MM-DD`, appended.
+    public func append(to bytes: inout [UInt8]) {
+        ASCIIDigits.append(year, width: 4, to: &bytes)
+        bytes.append(UInt8(ascii: "-"))
+        ASCIIDigits.append(month, width: 2, to: &bytes)
+        bytes.append(UInt8(ascii: "-"))
+        ASCIIDigits.append(day, width: 2, to: &bytes)
     }
 
     public static func < (lhs: LocalDate, rhs: LocalDate) -> Bool {

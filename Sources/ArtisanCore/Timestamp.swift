@@ -28,19 +28,38 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
 
     /// ISO 8601 with the given offset, e.g. `2026-11-24T09:30:00+01:00` (UTC prints `Z`).
     public func iso8601(offsetSeconds: Int = 0) -> String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(32)
+        appendISO8601(offsetSeconds: offsetSeconds, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// The same text, appended.
+    public func appendISO8601(offsetSeconds: Int = 0, to bytes: inout [UInt8]) {
         let local = secondsSinceEpoch + Int64(offsetSeconds)
         let days = Int(local >= 0 ? local / 86_400 : (local - 86_399) / 86_400)
         let secondOfDay = Int(local - Int64(days) * 86_400)
         let fraction = Int(microseconds - secondsSinceEpoch * 1_000_000)
-        var text = LocalDate(daysSinceEpoch: days).description + "T"
-            + ASCIIDigits.padded(secondOfDay / 3600, width: 2) + ":"
-            + ASCIIDigits.padded(secondOfDay / 60 % 60, width: 2) + ":"
-            + ASCIIDigits.padded(secondOfDay % 60, width: 2)
-        if fraction != 0 { text += "." + ASCIIDigits.padded(fraction, width: 6) }
-        if offsetSeconds == 0 { return text + "Z" }
-        let sign = offsetSeconds < 0 ? "-" : "+"
-        let magnitude = abs(offsetSeconds)
-        return text + sign + ASCIIDigits.padded(magnitude / 3600, width: 2) + ":" + ASCIIDigits.padded(magnitude / 60 % 60, width: 2)
+        LocalDate(daysSinceEpoch: days).append(to: &bytes)
+        bytes.append(UInt8(ascii: "T"))
+        ASCIIDigits.append(secondOfDay / 3600, width: 2, to: &bytes)
+        bytes.append(UInt8(ascii: ":"))
+        ASCIIDigits.append(secondOfDay / 60 % 60, width: 2, to: &bytes)
+        bytes.append(UInt8(ascii: ":"))
+        ASCIIDigits.append(secondOfDay % 60, width: 2, to: &bytes)
+        if fraction != 0 {
+            bytes.append(UInt8(ascii: "."))
+            ASCIIDigits.append(fraction, width: 6, to: &bytes)
+        }
+        if offsetSeconds == 0 {
+            bytes.append(UInt8(ascii: "Z"))
+        } else {
+            let magnitude = abs(offsetSeconds)
+            bytes.append(UInt8(ascii: offsetSeconds < 0 ? "-" : "+"))
+            ASCIIDigits.append(magnitude / 3600, width: 2, to: &bytes)
+            bytes.append(UInt8(ascii: ":"))
+            ASCIIDigits.append(magnitude / 60 % 60, width: 2, to: &bytes)
+        }
     }
 
     public var description: String { iso8601() }
@@ -50,7 +69,7 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
     /// outside 0001-01-01T00:00:00Z…9999-12-31T23:59:59.999999Z.
     public init?(iso8601 text: some StringProtocol) {
         let bytes = Array(text.utf8)
-        guard bytes.count >= 20, let date = LocalDate(String(decoding: bytes[0..<10], as: UTF8.self)),
+        guard bytes.count >= 20, let date = LocalDate(utf8: bytes[0..<10]),
               bytes[10] == UInt8(ascii: "T") || bytes[10] == UInt8(ascii: " ") || bytes[10] == UInt8(ascii: "t"),
               bytes[13] == UInt8(ascii: ":"), bytes[16] == UInt8(ascii: ":"),
               let hour = ASCIIDigits.value(bytes[11..<13]), hour < 24,

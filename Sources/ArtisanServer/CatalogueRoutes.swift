@@ -22,7 +22,7 @@ struct CatalogueRoutes {
         let (slots, zone) = try await environment.run { services, _ in
             try BookingService(services).availability(service: service.uuidString, from: date, days: days, horizonField: "days")
         }
-        return JSONBody.response(AvailabilityDTO(serviceId: service.uuidString.lowercased(), timezone: zone.name, date: date.description,
-                                                 days: days, slots: slots.map { SlotDTO($0, zone: zone) }))
+        return JSONBody.response(json: AvailabilityJSON.render(serviceID: service.uuidString.lowercased(), zone: zone, date: date, days: days,
+                                                               slots: slots), status: .ok)
     }
 }

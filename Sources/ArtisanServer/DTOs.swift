@@ -29,26 +29,33 @@ struct ServiceDTO: Encodable, Sendable {
 
 }
 
-struct SlotDTO: Encodable, Sendable {
-    let date: String
-    let time: String
-    let start: String
-    let end: String
-
-    init(_ slot: AvailabilityEngine.Slot, zone: ZoneRules) {
-        date = slot.date.description
-        time = TimeOfDay(minutes: slot.minuteOfDay)?.description ?? ""
-        start = slot.start.iso8601(offsetSeconds: slot.offsetSeconds)
-        end = slot.end.iso8601(offsetSeconds: zone.offset(at: slot.end))
+/// GET /availability's answer, written byte by byte: a month of slots is thousands of short
+/// strings, which JSONEncoder took a fifth of the request's time to write. Keys sorted, as the
+/// encoder writes them everywhere else.
+enum AvailabilityJSON {
+    static func render(serviceID: String, zone: ZoneRules, date: LocalDate, days: Int, slots: [AvailabilityEngine.Slot]) -> String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(128 + 112 * slots.count)
+        func text(_ literal: String) { bytes.append(contentsOf: literal.utf8) }
+        text("{\"date\":\"")
+        date.append(to: &bytes)
+        text("\",\"days\":\(days),\"serviceId\":" + JSONText.quoted(serviceID) + ",\"slots\":[")
+        for (index, slot) in slots.enumerated() {
+            text(index == 0 ? "{\"date\":\"" : ",{\"date\":\"")
+            slot.date.append(to: &bytes)
+            text("\",\"end\":\"")
+            slot.end.appendISO8601(offsetSeconds: zone.offset(at: slot.end), to: &bytes)
+            text("\",\"start\":\"")
+            slot.start.appendISO8601(offsetSeconds: slot.offsetSeconds, to: &bytes)
+            text("\",\"time\":\"")
+            ASCIIDigits.append(slot.minuteOfDay / 60, width: 2, to: &bytes)
+            bytes.append(UInt8(ascii: ":"))
+            ASCIIDigits.append(slot.minuteOfDay % 60, width: 2, to: &bytes)
+            text("\"}")
+        }
+        text("],\"timezone\":" + JSONText.quoted(zone.name) + "}")
+        return String(decoding: bytes, as: UTF8.self)
     }
-}
-
-struct AvailabilityDTO: Encodable, Sendable {
-    let serviceId: String
-    let timezone: String
-    let date: String
-    let days: Int
-    let slots: [SlotDTO]
 }
 
 /// A booking as its customer sees it: no other customer's data, and the client secret only on
