@@ -52,7 +52,8 @@ struct APIError: Error, Sendable {
             default:
                 return internalError("database: \(error.description)")
             }
-        case let error as HTTPError:
+        // HTTPError, and NIO's NIOTooManyBytesError from collectBody(upTo:) (413), among others.
+        case let error as any HTTPResponseError:
             switch error.status {
             case .contentTooLarge:
                 return APIError(status: .contentTooLarge, code: "PAYLOAD_TOO_LARGE", message: "the body must be at most \(APIRoutes.bodyLimit) bytes")
