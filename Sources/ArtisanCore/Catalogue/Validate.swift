@@ -85,7 +85,8 @@ public enum Validate {
 
     public static func integer(_ text: String, field: String, in range: ClosedRange<Int>, unit: String) throws -> Int {
         guard let value = Int(trimmed(text)), range.contains(value) else {
-            throw ArtisanError.invalid(field: field, "must be a whole number of \(unit) from \(range.lowerBound) to \(range.upperBound) (got '\(text)')")
+            let number = unit.isEmpty ? "a whole number" : "a whole number of \(unit)"
+            throw ArtisanError.invalid(field: field, "must be \(number) from \(range.lowerBound) to \(range.upperBound) (got '\(text)')")
         }
         return value
     }
