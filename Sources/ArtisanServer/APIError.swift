@@ -49,6 +49,8 @@ struct APIError: Error, Sendable {
             return unavailable("no database connection freed up in time", retryAfter: 1)
         case is DatabasePool.Closed:
             return unavailable("the server is shutting down")
+        case is CancellationError:
+            return unavailable("the server is shutting down: the grace period ran out")
         case let error as DatabaseError:
             switch error.kind {
             case .connectionFailed, .serializationFailure, .deadlockDetected, .lockNotAvailable:

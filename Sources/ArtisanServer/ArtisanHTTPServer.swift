@@ -19,13 +19,17 @@ public enum ArtisanHTTPServer {
             },
             logger: logger
         )
-        let group = ServiceGroup(configuration: .init(
+        var configuration = ServiceGroupConfiguration(
             services: [.init(service: application)],
             gracefulShutdownSignals: [.sigterm, .sigint],
             cancellationSignals: [],
             logger: logger
-        ))
-        defer { environment.pool.close() }
-        try await group.run()
+        )
+        // Past the grace the server is cancelled: requests still waiting on the database are cut.
+        configuration.maximumGracefulShutdownDuration = settings.shutdownGrace
+        try await ServiceGroup(configuration: configuration).run()
+        if !environment.pool.close(waiting: .seconds(2)) {
+            log.write("warn", "shutdown: a database query was still running after the grace period; its connection is abandoned")
+        }
     }
 }

@@ -12,7 +12,8 @@ struct AllowListCORSMiddleware: RouterMiddleware {
         let allowed = origin.map { origins.contains($0) } ?? false
         if request.method == .options, request.headers[.accessControlRequestMethod] != nil {
             guard allowed, let origin else {
-                throw APIError(status: .forbidden, code: "CORS_ORIGIN_DENIED", message: "this origin may not call the API")
+                // Returned, not thrown: a throw would pass the security headers' middleware by.
+                return APIError(status: .forbidden, code: "CORS_ORIGIN_DENIED", message: "this origin may not call the API").response
             }
             var response = Response(status: .noContent)
             allow(origin, on: &response)

@@ -43,35 +43,50 @@ public final class DatabasePool: Sendable {
     }
 
     /// Runs `body` on a worker with its connection, or throws `Busy` when none frees up in time.
+    /// A cancelled caller (the shutdown's grace ran out) gets `CancellationError` at once: its job
+    /// is withdrawn if still queued, and its result dropped if a worker already runs it.
     public func run<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
-            let job = Job { connection in
-                continuation.resume(with: Result { try body(try connection.get()) })
+        let waiter = Waiter<T>()
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
+                guard waiter.attach(continuation) else { return }
+                let job = Job { connection in waiter.finish(Result { try body(try connection.get()) }) }
+                let accepted = queue.withLock { state -> Bool in
+                    guard !state.closed else { return false }
+                    state.jobs[ObjectIdentifier(job)] = job
+                    state.order.append(job)
+                    return true
+                }
+                guard accepted else { return waiter.finish(.failure(Closed())) }
+                waiter.job = ObjectIdentifier(job)
+                ready.signal()
+                Task { [self] in
+                    try? await Task.sleep(for: acquireTimeout)
+                    let expired = queue.withLock { $0.jobs.removeValue(forKey: ObjectIdentifier(job)) != nil }
+                    if expired { waiter.finish(.failure(Busy())) }
+                }
             }
-            let accepted = queue.withLock { state -> Bool in
-                guard !state.closed else { return false }
-                state.jobs[ObjectIdentifier(job)] = job
-                state.order.append(job)
-                return true
-            }
-            guard accepted else { return continuation.resume(throwing: Closed()) }
-            ready.signal()
-            Task { [self] in
-                try? await Task.sleep(for: acquireTimeout)
-                let expired = queue.withLock { $0.jobs.removeValue(forKey: ObjectIdentifier(job)) != nil }
-                if expired { continuation.resume(throwing: Busy()) }
-            }
+        } onCancel: {
+            if let job = waiter.job { _ = queue.withLock { $0.jobs.removeValue(forKey: job) } }
+            waiter.finish(.failure(CancellationError()))
         }
     }
 
-    /// Refuses new work, lets the workers finish what they hold, and closes the connections.
-    public func close() {
+    /// Refuses new work, lets the workers finish what they hold, and closes the connections; gives
+    /// up after `waiting` on a worker still held by the database (a query waiting on a lock).
+    /// True when every connection was closed.
+    @discardableResult
+    public func close(waiting: Duration = .seconds(5)) -> Bool {
         let workers = queue.withLock { state -> Int in
             state.closed = true
             return size
         }
         for _ in 0..<workers { ready.signal() }
-        for _ in 0..<workers { idle.wait() }
+        let deadline = DispatchTime.now() + .milliseconds(Int(waiting.components.seconds * 1000))
+        for _ in 0..<workers {
+            guard idle.wait(timeout: deadline) == .success else { return false }
+        }
+        return true
     }
 
     private func work() {
@@ -99,5 +114,55 @@ public final class DatabasePool: Sendable {
         }
         connection?.close()
         idle.signal()
+    }
+}
+
+/// One caller's continuation, resumed exactly once: by its job's worker, the acquire timeout, a
+/// closed pool or the caller's cancellation, whichever comes first (cancellation may come before
+/// the continuation exists).
+private final class Waiter<T: Sendable>: Sendable {
+    private enum State {
+        case waiting(CheckedContinuation<T, any Error>?)
+        case finishedEarly(Result<T, any Error>)
+        case finished
+    }
+
+    private let state = Mutex(State.waiting(nil))
+    private let jobID = Mutex<ObjectIdentifier?>(nil)
+
+    var job: ObjectIdentifier? {
+        get { jobID.withLock { $0 } }
+        set { jobID.withLock { $0 = newValue } }
+    }
+
+    /// False when the result came first: the continuation is then resumed with it here.
+    func attach(_ continuation: CheckedContinuation<T, any Error>) -> Bool {
+        let early = state.withLock { state -> Result<T, any Error>? in
+            guard case .finishedEarly(let result) = state else {
+                state = .waiting(continuation)
+                return nil
+            }
+            state = .finished
+            return result
+        }
+        guard let early else { return true }
+        continuation.resume(with: early)
+        return false
+    }
+
+    func finish(_ result: Result<T, any Error>) {
+        let continuation = state.withLock { state -> CheckedContinuation<T, any Error>? in
+            switch state {
+            case .waiting(let continuation?):
+                state = .finished
+                return continuation
+            case .waiting(nil):
+                state = .finishedEarly(result)
+                return nil
+            case .finishedEarly, .finished:
+                return nil
+            }
+        }
+        continuation?.resume(with: result)
     }
 }

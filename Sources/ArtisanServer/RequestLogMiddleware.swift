@@ -24,10 +24,16 @@ struct RequestLogMiddleware: RouterMiddleware {
         let milliseconds = Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)
         log.write(response.status.code >= 500 ? "error" : "info", "request", [
             ("requestId", .string(context.requestID)), ("method", .string(request.method.rawValue)),
-            ("route", .string(context.endpointPath ?? "unmatched")), ("status", .int(response.status.code)),
+            ("route", .string(Self.route(context.endpointPath))), ("status", .int(response.status.code)),
             ("durationMs", .int(milliseconds)),
         ])
         return response
+    }
+
+    /// The matched route's template; Hummingbird names a request no route matched "NotFound" (and one
+    /// a middleware answered, such as a preflight, not at all): both are logged as "unmatched".
+    static func route(_ endpointPath: String?) -> String {
+        endpointPath.flatMap { $0.hasPrefix("/") ? $0 : nil } ?? "unmatched"
     }
 
     static func id(from incoming: String?) -> String {

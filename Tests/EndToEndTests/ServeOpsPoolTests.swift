@@ -1,0 +1,36 @@
+import Foundation
+import Testing
+import TestSupport
+
+@Suite("serve: the database pool")
+struct ServeOpsPoolTests {
+    @Test("with its one connection busy, a request gets 503 SERVICE_UNAVAILABLE with Retry-After; once it frees up, all are served")
+    func exhaustedPoolAnswers503() throws {
+        let serve = try ServeWorld(arguments: ["--db-pool", "1"])
+        let port = serve.server.port
+        #expect(try serve.http.get("/api/v1/services").status == 200)
+
+        let lock = try TableLock(serve.world.database, table: "services")
+        let blocked = InFlight { attempt { try HTTPExchange(port: port).get("/api/v1/services") } }
+        #expect(try waitForLockWaiters(serve.world.database), "the first request never reached the lock")
+
+        let refused = try serve.http.get("/api/v1/services")
+        #expect(refused.status == 503, "\(refused)")
+        #expect(refused.errorCode == "SERVICE_UNAVAILABLE")
+        #expect(refused.headers["retry-after"].flatMap { Int($0) }.map { $0 >= 1 } == true, "\(refused.headers)")
+        expectSecurityHeaders(refused, "503")
+        // Only the process answers /healthz: it needs no connection.
+        #expect(try serve.http.get("/healthz").status == 200)
+
+        try lock.release()
+        let first = try blocked.value.get()
+        #expect(first.status == 200, "\(first)")
+        #expect((first.json["services"] as? [Any])?.count == 3)
+        for _ in 0..<3 { #expect(try serve.http.get("/api/v1/services").status == 200) }
+
+        #expect(serve.server.stop() == 0)
+        let statuses = try requestRecords(serve.server.logText).filter { $0["route"] as? String == "/api/v1/services" }
+            .compactMap { $0["status"] as? Int }
+        #expect(statuses.sorted() == [200, 200, 200, 200, 200, 503], "\(statuses)")
+    }
+}
