@@ -1,4 +1,5 @@
 import ArtisanCore
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -52,5 +53,21 @@ public struct ZoneRulesLoader: Sendable {
     /// The artisan's calendar day at `instant`.
     public func today(in zone: String, at instant: Timestamp) throws -> LocalDate {
         try rules(for: zone).localDate(at: instant)
+    }
+}
+
+/// A zone's rules read once per process: `serve` needs the artisan's zone on every request.
+/// The tz database changes with a system update, which a restart picks up.
+public final class CachingZoneRules: ZoneRulesSource, Sendable {
+    private let loader: ZoneRulesLoader
+    private let cache = Mutex([String: ZoneRules]())
+
+    public init(_ loader: ZoneRulesLoader) { self.loader = loader }
+
+    public func rules(for name: String) throws -> ZoneRules {
+        if let rules = cache.withLock({ $0[name] }) { return rules }
+        let rules = try loader.rules(for: name)
+        cache.withLock { $0[name] = rules }
+        return rules
     }
 }

@@ -38,7 +38,8 @@ enum ServeCommands {
                 return services.context
             }
             let pool = DatabasePool(conninfo: target.conninfo, size: settings.poolSize, acquireTimeout: settings.acquireTimeout)
-            let environment = ServerEnvironment(pool: pool, context: services, settings: settings)
+            let cachedZones = services.with(zones: CachingZoneRules(ZoneRulesLoader(timeZones: context.timeZones)))
+            let environment = ServerEnvironment(pool: pool, context: cachedZones, settings: settings)
             let log = ServerLog(now: { [clock = context.clock] in clock.now().iso8601() })
             let stderr = UncheckedSink(sink: context.stderr)
             let outcome = UncheckedBox<Result<Void, any Error>>(.success(()))

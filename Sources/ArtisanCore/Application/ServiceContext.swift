@@ -24,6 +24,11 @@ public struct ServiceContext {
         ServiceContext(store: store, zones: zones, clock: clock, artisanEmail: artisanEmail, payments: payments, notifications: notifications)
     }
 
+    /// The same context reading zone rules from `zones` (a server caches them).
+    public func with(zones: any ZoneRulesSource) -> ServiceContext {
+        ServiceContext(store: store, zones: zones, clock: clock, artisanEmail: artisanEmail, payments: payments, notifications: notifications)
+    }
+
     /// The artisan acted for, read in the unit of work at hand.
     func artisan(in repositories: any Repositories) throws -> Artisan {
         try ArtisanSelection.resolve(artisanEmail, in: repositories.artisans)

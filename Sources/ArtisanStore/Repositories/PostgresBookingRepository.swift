@@ -153,18 +153,15 @@ public struct PostgresBookingRepository: BookingRepository {
     /// calendar blocks (not the blocks that only mirror our own bookings).
     public func busyIntervals(in window: Interval, excluding booking: UUID? = nil) throws -> [Interval] {
         let range = "[\(window.start.iso8601()),\(window.end.iso8601()))"
-        var intervals: [Interval] = []
-        try connection.stream("""
+        // One result, not single-row mode (a PGresult per row): the window bounds the rows.
+        return try connection.query("""
             SELECT lower(occupied) AS s, upper(occupied) AS e FROM bookings
             WHERE artisan_id = \(artisan) AND status IN ('confirmed', 'rescheduled') AND occupied && \(range)::tstzrange
               AND id IS DISTINCT FROM \(booking)
             UNION ALL
             SELECT start_datetime, end_datetime FROM external_busy_blocks
             WHERE artisan_id = \(artisan) AND source = 'external' AND start_datetime < \(window.end) AND end_datetime > \(window.start)
-            """) { row in
-            intervals.append(Interval(start: try row.decode("s"), end: try row.decode("e")))
-        }
-        return intervals
+            """).map { row in Interval(start: try row.decode("s"), end: try row.decode("e")) }
     }
 
     /// One line of the audit trail.
