@@ -37,7 +37,8 @@ struct MigratorTests {
         #expect(try migrator.status().allSatisfy { $0.state == .applied && $0.appliedAt != nil })
         #expect(try tables() == [
             "artisans", "services", "opening_rules", "break_rules", "bookings", "external_busy_blocks",
-            "calendar_connections", "booking_events", "time_off", "stripe_events", "payment_sync_state", "notifications", "schema_migrations",
+            "calendar_connections", "booking_events", "time_off", "stripe_events", "payment_sync_state", "notifications", "idempotency_keys",
+            "schema_migrations",
         ])
     }
 

@@ -24,7 +24,8 @@ enum CommandWalk {
     /// the hostile value is what it meets. Interactive paths are not taken: the OAuth flows read a
     /// refresh token and the Apple one a password from stdin, against providers at 127.0.0.1:1
     /// (nothing listens there), and `db up` is given PostgreSQL programs that do not exist, so
-    /// every one of them fails fast instead of waiting for a browser or starting a cluster.
+    /// every one of them fails fast instead of waiting for a browser or starting a cluster; `serve`
+    /// stops on a bad setting once its flags are checked.
     struct Setup {
         var arguments: [String: String] = [:]
         var flags: [String: String] = [:]
@@ -57,6 +58,9 @@ enum CommandWalk {
         case "migrate rollback": Setup(switches: ["--yes"])
         case "migrate make": Setup(arguments: ["name": "add_thing"])
         case "completion": Setup(arguments: ["shell": "bash"])
+        // A hostile value that is still a valid address or port must not start a server that runs
+        // until killed: a bad setting read after the flags stops serve with 78 once they are checked.
+        case "serve": Setup(environment: ["RATE_LIMIT": "not-a-limit"])
         default: Setup()
         }
     }

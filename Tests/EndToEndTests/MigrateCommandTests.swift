@@ -79,7 +79,7 @@ struct MigrateCommandTests {
         let connection = try database.connect()
         #expect(try connection.query("SELECT tablename FROM pg_tables WHERE schemaname = 'public'").isEmpty)
         #expect(try artisanctl("migrate", "latest").status == 0)
-        #expect(try connection.query("SELECT tablename FROM pg_tables WHERE schemaname = 'public'").count == 13)
+        #expect(try connection.query("SELECT tablename FROM pg_tables WHERE schemaname = 'public'").count == 14)
     }
 
     @Test("--steps and --all together, or a bad --steps, are usage errors (64)")
