@@ -1,5 +1,8 @@
+import ArtisanCore
+import Glibc
 import Hummingbird
 import Logging
+import NIOCore
 import ServiceLifecycle
 
 /// `artisanctl serve`: the API and the booking page until SIGTERM or SIGINT, then a graceful
@@ -27,9 +30,30 @@ public enum ArtisanHTTPServer {
         )
         // Past the grace the server is cancelled: requests still waiting on the database are cut.
         configuration.maximumGracefulShutdownDuration = settings.shutdownGrace
-        try await ServiceGroup(configuration: configuration).run()
+        do {
+            try await ServiceGroup(configuration: configuration).run()
+        } catch {
+            throw listenFailure(error, settings)
+        }
         if !environment.pool.close(waiting: .seconds(2)) {
             log.write("warn", "shutdown: a database query was still running after the grace period; its connection is abandoned")
+        }
+    }
+
+    /// Why the server could not listen, as the command line reports it: the flag to change named,
+    /// with its exit status (an unknown host is a bad --host, a port taken is unavailable).
+    static func listenFailure(_ error: any Error, _ settings: ServerSettings) -> any Error {
+        switch error {
+        case let error as SocketAddressError.UnknownHost:
+            return ArtisanError.invalid(field: "--host", "must be an address or a host name this machine can resolve (got '\(error.host)')")
+        case let error as IOError where error.errnoCode == EADDRNOTAVAIL:
+            return ArtisanError.invalid(field: "--host", "is not an address of this machine (got '\(settings.host)')")
+        case let error as IOError where error.errnoCode == EADDRINUSE:
+            return ArtisanError(.unavailable, code: "ADDRESS_IN_USE", "--port: \(settings.host):\(settings.port) is already in use")
+        case let error as IOError where error.errnoCode == EACCES:
+            return ArtisanError(.permission, code: "PORT_PRIVILEGED", "--port: listening on port \(settings.port) is not permitted")
+        default:
+            return error
         }
     }
 }

@@ -31,4 +31,17 @@ struct ServeOpsConfigurationTests {
     func flagWithoutValue(_ flag: String) throws {
         try expectServeRefused(CatalogueWorld(), [flag], status: 64, naming: flag)
     }
+
+    @Test("a --host that is no address of this machine is invalid data (65), named",
+          arguments: ["no-such-host.invalid", "2026-02-30", "192.0.2.1"])
+    func hostNotHere(_ host: String) throws {
+        try expectServeRefused(CatalogueWorld.demo(), ["--host", host], status: 65, naming: "--host")
+    }
+
+    @Test("a --port another process listens on makes serve unavailable (69), named")
+    func portInUse() throws {
+        let serve = try ServeWorld()
+        try expectServeRefused(serve.world, ["--port", "\(serve.server.port)"], status: 69, naming: "--port")
+        #expect(try serve.http.get("/healthz").status == 200)
+    }
 }
