@@ -66,7 +66,6 @@ let package = Package(
             name: "ArtisanCLI",
             dependencies: [
                 "ArtisanCore", "ArtisanStore", "ArtisanIntegrations", "ArtisanServer", "CLibEdit",
-                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictness

@@ -2,10 +2,6 @@ import ArtisanCore
 import ArtisanServer
 import ArtisanStore
 import Dispatch
-import NIOCore
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// `serve`: the spec's REST API and the booking page over HTTP; `openapi`: the API's contract.
 enum ServeCommands {
@@ -50,11 +46,6 @@ enum ServeCommands {
                         stderr.sink.write("listening on \(address)\n")
                         stderr.sink.flush()
                     }
-                } catch let error as IOError where error.errnoCode == EADDRINUSE || error.errnoCode == EACCES
-                                                || error.errnoCode == EADDRNOTAVAIL {
-                    outcome.value = .failure(ArtisanError(.unavailable, code: "CANNOT_LISTEN",
-                                                          "cannot listen on \(settings.host):\(settings.port): \(error.description)",
-                                                          hint: "choose another --port or --host"))
                 } catch {
                     outcome.value = .failure(error)
                 }
