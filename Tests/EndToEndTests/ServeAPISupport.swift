@@ -35,31 +35,6 @@ func expectValidation(_ answer: HTTPExchange.Answer, fields: Set<String>, _ rule
     }
 }
 
-/// Runs `body` on `count` threads released at once; the results in index order.
-func concurrently<T: Sendable>(_ count: Int, _ body: @escaping @Sendable (Int) throws -> T) throws -> [T] {
-    let results = ConcurrentResults<T>()
-    let ready = DispatchSemaphore(value: 0), go = DispatchSemaphore(value: 0), done = DispatchGroup()
-    for index in 0..<count {
-        done.enter()
-        Thread {
-            ready.signal()
-            go.wait()
-            let result = Result { try body(index) }
-            results.lock.withLock { results.values[index] = result }
-            done.leave()
-        }.start()
-    }
-    for _ in 0..<count { ready.wait() }
-    for _ in 0..<count { go.signal() }
-    done.wait()
-    return try (0..<count).map { try results.values[$0]!.get() }
-}
-
-/// What the threads of `concurrently` return, by index.
-final class ConcurrentResults<T>: @unchecked Sendable {
-    let lock = NSLock()
-    var values: [Int: Result<T, any Error>] = [:]
-}
 
 extension ServeWorld {
     /// `POST /api/v1/bookings` of `body`, sent as its sorted-key text.

@@ -23,7 +23,7 @@ struct ServeOpsConcurrencyTests {
             let body = try serve.bookingBody(date: "2026-12-01", time: "10:00", name: "Client \(index)", email: "client\(index)@example.com")
             return String(decoding: try JSONSerialization.data(withJSONObject: body), as: UTF8.self)
         }
-        let answers = together(50) { index in
+        let answers = try concurrently(50) { index in
             attempt { try HTTPExchange(port: ports[index % 2]).post("/api/v1/bookings", json: payloads[index]) }
         }
 
@@ -56,7 +56,7 @@ struct ServeOpsConcurrencyTests {
              "customer": ["name": "Client \(index)", "email": "client\(index)@example.com"]]
         }
         let payloads = try bodies.map { String(decoding: try JSONSerialization.data(withJSONObject: $0), as: UTF8.self) }
-        let answers = together(payloads.count) { index in
+        let answers = try concurrently(payloads.count) { index in
             attempt { try HTTPExchange(port: ports[index % 2]).post("/api/v1/bookings", json: payloads[index]) }
         }
 

@@ -33,26 +33,6 @@ func requestRecords(_ text: String) throws -> [[String: Any]] {
     try logRecords(text).filter { $0["message"] as? String == "request" }
 }
 
-/// Runs `body(0..<count)` on as many threads, released together once all are started; the results in index order.
-func together<T: Sendable>(_ count: Int, _ body: @escaping @Sendable (Int) -> T) -> [T] {
-    let results = Shared([T?](repeating: nil, count: count))
-    let started = DispatchSemaphore(value: 0), gate = DispatchSemaphore(value: 0), done = DispatchGroup()
-    for index in 0..<count {
-        done.enter()
-        Thread {
-            started.signal()
-            gate.wait()
-            let result = body(index)
-            results.update { $0[index] = result }
-            done.leave()
-        }.start()
-    }
-    for _ in 0..<count { started.wait() }
-    for _ in 0..<count { gate.signal() }
-    done.wait()
-    return results.value.map { $0! }
-}
-
 /// A value shared by the test's threads.
 final class Shared<Value>: @unchecked Sendable {
     private let lock = NSLock()
