@@ -25,30 +25,23 @@ enum BookingForms {
                                       notifyByEmail: byEmail, notifyBySMS: bySMS, idempotencyKey: idempotencyKey)
     }
 
-    struct Change {
-        let email: String
-        var reason: String?
-        var date: LocalDate?
-        var time: TimeOfDay?
-    }
-
-    static func cancel(_ body: JSONValue) throws -> Change {
+    static func cancel(_ body: JSONValue) throws -> (email: String, reason: String?) {
         var form = FormReader(body, allowed: ["email", "reason"])
         let email = form.string("email") { try Validate.email($0, field: $1) }
         let reason = form.string("reason", required: false) { try Validate.text($0, field: $1, maximum: 500) }
         try form.finish()
         guard let email else { throw APIError.validation(form.problems) }
-        return Change(email: email, reason: reason ?? nil)
+        return (email, reason ?? nil)
     }
 
-    static func reschedule(_ body: JSONValue) throws -> Change {
+    static func reschedule(_ body: JSONValue) throws -> (email: String, date: LocalDate, time: TimeOfDay) {
         var form = FormReader(body, allowed: ["email", "date", "time"])
         let email = form.string("email") { try Validate.email($0, field: $1) }
         let date = form.string("date") { try Validate.date($0, field: $1) }
         let time = form.string("time", time)
         try form.finish()
         guard let email, let date, let time else { throw APIError.validation(form.problems) }
-        return Change(email: email, date: date, time: time)
+        return (email, date, time)
     }
 
     /// `HH:MM` exactly, as the spec's pattern; 24:00 is no start.

@@ -73,25 +73,20 @@ struct BookingRoutes {
 
     func cancel(_ request: Request, _ context: ServerRequestContext) async throws -> Response {
         let (body, _) = try await JSONBody.read(request, context: context)
-        let change = try BookingForms.cancel(body)
+        let (email, reason) = try BookingForms.cancel(body)
         let code = try BookingForms.code(context.parameters.get("code") ?? "")
         let placed = try await environment.run { services, _ in
-            let bookings = BookingService(services)
-            _ = try bookings.find(code: code, email: change.email)
-            return try bookings.cancel(code: code, reason: change.reason ?? "cancelled by the customer online", force: false)
+            try BookingService(services).cancel(code: code, email: email, reason: reason ?? "cancelled by the customer online", force: false)
         }
         return JSONBody.response(BookingDTO(placed))
     }
 
     func reschedule(_ request: Request, _ context: ServerRequestContext) async throws -> Response {
         let (body, _) = try await JSONBody.read(request, context: context)
-        let change = try BookingForms.reschedule(body)
+        let (email, date, time) = try BookingForms.reschedule(body)
         let code = try BookingForms.code(context.parameters.get("code") ?? "")
-        guard let date = change.date, let time = change.time else { throw APIError.validation([]) }
         let placed = try await environment.run { services, _ in
-            let bookings = BookingService(services)
-            _ = try bookings.find(code: code, email: change.email)
-            return try bookings.reschedule(code: code, date: date, time: time, force: false)
+            try BookingService(services).reschedule(code: code, email: email, date: date, time: time, force: false)
         }
         return JSONBody.response(BookingDTO(placed))
     }

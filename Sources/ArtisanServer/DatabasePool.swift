@@ -21,7 +21,6 @@ public final class DatabasePool: Sendable {
         var jobs: [ObjectIdentifier: Job] = [:]
         var order: [Job] = []
         var closed = false
-        var running = 0
     }
 
     private let conninfo: String
@@ -77,13 +76,10 @@ public final class DatabasePool: Sendable {
     /// True when every connection was closed.
     @discardableResult
     public func close(waiting: Duration = .seconds(5)) -> Bool {
-        let workers = queue.withLock { state -> Int in
-            state.closed = true
-            return size
-        }
-        for _ in 0..<workers { ready.signal() }
+        queue.withLock { $0.closed = true }
+        for _ in 0..<size { ready.signal() }
         let deadline = DispatchTime.now() + .milliseconds(Int(waiting.components.seconds * 1000))
-        for _ in 0..<workers {
+        for _ in 0..<size {
             guard idle.wait(timeout: deadline) == .success else { return false }
         }
         return true

@@ -120,10 +120,11 @@ public struct BookingService {
     /// the deadline (after it, only with `.refund`; never with `.keep`); an unpaid one is
     /// withdrawn at Stripe. The refund is decided in the cancellation's transaction and made after
     /// it: when Stripe fails, the booking stays cancelled and `payments sync` retries the refund.
-    public func cancel(code: String, reason: String?, force: Bool, refund: RefundChoice = .automatic) throws -> Placed {
+    /// With `email` (the public API), the booking must be the customer's (else "not found").
+    public func cancel(code: String, email: String? = nil, reason: String?, force: Bool, refund: RefundChoice = .automatic) throws -> Placed {
         let (placed, artisan) = try context.store.transaction { repositories in
             let scope = try Scope(repositories, context)
-            var booking = try scope.booking(code, forUpdate: true)
+            var booking = try scope.booking(code, email: email, forUpdate: true)
             let beforeDeadline = booking.isBeforeDeadline(now: scope.now, deadlineHours: scope.artisan.settings.cancellationDeadlineHours)
             try booking.checkChangeAllowed("cancelled", now: scope.now, deadlineHours: scope.artisan.settings.cancellationDeadlineHours, force: force)
             booking.status = .cancelled
@@ -183,10 +184,10 @@ public struct BookingService {
 
     /// Moves a booking to another free slot. It keeps the terms it was sold with: its own
     /// duration and buffers, not today's service.
-    public func reschedule(code: String, date: LocalDate, time: TimeOfDay, force: Bool) throws -> Placed {
+    public func reschedule(code: String, email: String? = nil, date: LocalDate, time: TimeOfDay, force: Bool) throws -> Placed {
         var placed = try context.store.transaction { repositories in
             let scope = try Scope(repositories, context)
-            var booking = try scope.booking(code, forUpdate: true)
+            var booking = try scope.booking(code, email: email, forUpdate: true)
             try booking.checkChangeAllowed("rescheduled", now: scope.now, deadlineHours: scope.artisan.settings.cancellationDeadlineHours, force: force)
             guard var terms = try scope.services.find(booking.serviceID.uuidString) else {
                 throw ArtisanError.notFound("the service of \(booking.publicCode) no longer exists")
