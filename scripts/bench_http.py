@@ -12,7 +12,8 @@ import tempfile
 
 CLIENTS = 50
 SECONDS = int(os.environ.get("HTTP_SECONDS", "10"))
-POOL = 20
+# About twice the cores plus one (the PostgreSQL wiki's pool formula): more connections than that only queue inside PostgreSQL.
+POOL = int(os.environ.get("HTTP_POOL", "5"))
 
 
 def start_server(artisanctl, env):

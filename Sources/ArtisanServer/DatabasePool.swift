@@ -21,6 +21,8 @@ public final class DatabasePool: Sendable {
         var jobs: [ObjectIdentifier: Job] = [:]
         var order: [Job] = []
         var closed = false
+        /// Workers waiting for a job: while they outnumber the queue, no job needs a timeout.
+        var idleWorkers = 0
     }
 
     private let conninfo: String
@@ -50,15 +52,16 @@ public final class DatabasePool: Sendable {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
                 guard waiter.attach(continuation) else { return }
                 let job = Job { connection in waiter.finish(Result { try body(try connection.get()) }) }
-                let accepted = queue.withLock { state -> Bool in
-                    guard !state.closed else { return false }
+                let accepted = queue.withLock { state -> Bool? in
+                    guard !state.closed else { return nil }
                     state.jobs[ObjectIdentifier(job)] = job
                     state.order.append(job)
-                    return true
+                    return state.order.count > state.idleWorkers
                 }
-                guard accepted else { return waiter.finish(.failure(Closed())) }
+                guard let mayWait = accepted else { return waiter.finish(.failure(Closed())) }
                 waiter.job = ObjectIdentifier(job)
                 ready.signal()
+                guard mayWait else { return }
                 Task { [self] in
                     try? await Task.sleep(for: acquireTimeout)
                     let expired = queue.withLock { $0.jobs.removeValue(forKey: ObjectIdentifier(job)) != nil }
@@ -88,8 +91,10 @@ public final class DatabasePool: Sendable {
     private func work() {
         var connection: PostgresConnection?
         while true {
+            queue.withLock { $0.idleWorkers += 1 }
             ready.wait()
             let next = queue.withLock { state -> Job?? in
+                state.idleWorkers -= 1
                 while let job = state.order.first {
                     state.order.removeFirst()
                     if state.jobs.removeValue(forKey: ObjectIdentifier(job)) != nil { return .some(job) }

@@ -9,6 +9,7 @@ import Darwin
 /// checkpoint, and the handle is freed in `close()` (safe twice) or `deinit`.
 public final class PostgresConnection {
     private var handle: OpaquePointer?
+    private var statements = PreparedStatements()
 
     /// Connects with a URL (`postgresql://…`), a `key=value` string, or, when empty, libpq's own
     /// `PG*` variables and service file. Sessions speak UTC and ISO dates whatever the server's defaults.
@@ -141,14 +142,30 @@ public final class PostgresConnection {
 
     private func run(_ query: SQLQuery) throws -> OpaquePointer {
         let connection = try open()
-        let result = Self.withParameters(query.parameters) { count, values in
-            PQexecParams(connection, query.sql, count, nil, values, nil, nil, 0)
+        let plan = statements.plan(for: query.sql)
+        if case .prepare(let name) = plan {
+            PQclear(try checked(PQprepare(connection, name, query.sql, Int32(query.parameters.count), nil), forgetting: nil))
+            statements.prepared(query.sql, as: name)
         }
+        let result = Self.withParameters(query.parameters) { count, values in
+            switch plan {
+            case .unnamed: PQexecParams(connection, query.sql, count, nil, values, nil, nil, 0)
+            case .prepare(let name), .prepared(let name): PQexecPrepared(connection, name, count, values, nil, nil, 0)
+            }
+        }
+        return try checked(result, forgetting: plan == .unnamed ? nil : query.sql)
+    }
+
+    /// The result when it succeeded; otherwise frees it and throws its error.
+    private func checked(_ result: OpaquePointer?, forgetting sql: String?) throws -> OpaquePointer {
         guard let result else { throw connectionError() }
         do {
             try Self.check(result)
         } catch {
             PQclear(result)
+            if let sql, let state = (error as? DatabaseError)?.sqlState, PreparedStatements.outdating.contains(state) {
+                statements.forget(sql)
+            }
             throw error
         }
         return result

@@ -297,9 +297,7 @@ struct Scope {
     }
 
     func slots(for service: Service, from: LocalDate, days: Int, excluding booking: UUID? = nil) throws -> [AvailabilityEngine.Slot] {
-        let engine = AvailabilityEngine(zone: zone, settings: artisan.settings,
-                                        week: .init(opening: try week.openingRules(), breaks: try week.breakRules(),
-                                                    timeOff: try week.timeOff(endingOnOrAfter: nil)))
+        let engine = AvailabilityEngine(zone: zone, settings: artisan.settings, week: try week.schedule())
         let window = engine.window(from: from, days: days, bufferBefore: service.bufferBeforeMinutes, bufferAfter: service.bufferAfterMinutes)
         let busy = try bookings.busyIntervals(in: window, excluding: booking)
         return engine.slots(for: service, from: from, days: days, busy: busy, now: now)

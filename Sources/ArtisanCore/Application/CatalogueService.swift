@@ -27,9 +27,9 @@ public struct CatalogueService {
     }
 
     static func load(_ artisan: Artisan, _ repositories: any Repositories) throws -> Catalogue {
-        let week = repositories.week(of: artisan.id)
+        let week = try repositories.week(of: artisan.id).schedule()
         return Catalogue(artisan: artisan, services: try repositories.services(of: artisan.id).list(includeArchived: true),
-                         opening: try week.openingRules(), breaks: try week.breakRules(), timeOff: try week.timeOff(endingOnOrAfter: nil))
+                         opening: week.opening, breaks: week.breaks, timeOff: week.timeOff)
     }
 
     /// `existing` is the stored artisan the catalogue names, nil when the plan creates it.

@@ -20,7 +20,8 @@ public struct NotificationService {
     static func enqueue(_ booking: Booking, _ change: NotificationPlanner.Change, artisan: Artisan, zone: ZoneRules, now: Timestamp,
                         settings: NotificationSettings, into repositories: any Repositories) throws {
         let planner = NotificationPlanner(artisan: artisan, zone: zone, now: now, manageURLBase: settings.manageURLBase)
-        let sequence = try repositories.notifications.count(booking: booking.id)
+        // A booking created in this transaction has no messages yet: no need to count them.
+        let sequence = if case .created = change { 0 } else { try repositories.notifications.count(booking: booking.id) }
         for notification in planner.notifications(for: booking, change, sequence: sequence) {
             _ = try repositories.notifications.enqueue(notification)
         }

@@ -26,16 +26,14 @@ public struct PostgresBookingRepository: BookingRepository {
     /// Inserts a booking under a savepoint, so a taken public code leaves the transaction usable.
     public func insert(_ booking: Booking) throws {
         try takeTurn(for: booking)
-        try connection.execute("SAVEPOINT booking_insert")
+        let inserted: Int
         do {
-            try insertRow(booking)
-        } catch let error as DatabaseError where error.kind == .uniqueViolation && (error.constraint ?? "").contains("public_code") {
-            try connection.execute("ROLLBACK TO SAVEPOINT booking_insert")
-            throw BookingWriteConflict.publicCodeTaken
+            inserted = try insertRow(booking)
         } catch let error as DatabaseError where error.kind == .exclusionViolation {
             throw BookingWriteConflict.slotTaken
         }
-        try connection.execute("RELEASE SAVEPOINT booking_insert")
+        // ON CONFLICT (public_code) DO NOTHING: a code drawn twice leaves the transaction usable.
+        guard inserted == 1 else { throw BookingWriteConflict.publicCodeTaken }
     }
 
     /// Two transactions writing overlapping bookings at the same instant each insert their index entry,
@@ -52,7 +50,7 @@ public struct PostgresBookingRepository: BookingRepository {
         for key in keys.sorted() { try connection.execute("SELECT pg_advisory_xact_lock(\(key))") }
     }
 
-    private func insertRow(_ booking: Booking) throws {
+    private func insertRow(_ booking: Booking) throws -> Int {
         try connection.execute("""
             INSERT INTO bookings (id, public_code, artisan_id, service_id, status, customer_name, customer_email, customer_phone,
                                   start_datetime, duration_minutes, price_cents, deposit_amount_cents, deposit_rate, deposit_payment_status,
@@ -65,6 +63,7 @@ public struct PostgresBookingRepository: BookingRepository {
                     \(booking.notifyByEmail), \(booking.notifyBySMS), \(booking.bufferBeforeMinutes), \(booking.bufferAfterMinutes),
                     \(booking.payment.provider?.rawValue), \(booking.payment.method?.rawValue), \(booking.payment.holdUntil),
                     coalesce(\(booking.payment.requestedAt), artisan_now()), coalesce(\(booking.payment.requestedAt), artisan_now()))
+            ON CONFLICT (public_code) DO NOTHING
             """)
     }
 

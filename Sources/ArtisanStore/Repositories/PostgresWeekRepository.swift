@@ -18,9 +18,8 @@ public struct PostgresWeekRepository: WeekRepository {
     // MARK: Opening hours
 
     public func openingRules() throws -> [OpeningRule] {
-        try connection.query("SELECT id, day_of_week, start_minutes, end_minutes FROM opening_rules WHERE artisan_id = \(artisan)")
-            .map { row in OpeningRule(id: try row.decode("id"), day: try Self.day(row), hours: try Self.range(row)) }
-            .sorted { $0.day < $1.day }
+        Self.ordered(try connection.query("SELECT id, day_of_week, start_minutes, end_minutes FROM opening_rules WHERE artisan_id = \(artisan)")
+            .map(Self.rule))
     }
 
     public func setOpening(_ day: Weekday, _ hours: TimeRange) throws {
@@ -39,9 +38,8 @@ public struct PostgresWeekRepository: WeekRepository {
     // MARK: Breaks
 
     public func breakRules() throws -> [BreakRule] {
-        try connection.query("SELECT id, day_of_week, start_minutes, end_minutes FROM break_rules WHERE artisan_id = \(artisan)")
-            .map { row in BreakRule(id: try row.decode("id"), day: try Self.day(row), hours: try Self.range(row)) }
-            .sorted { ($0.day, $0.hours.start) < ($1.day, $1.hours.start) }
+        Self.ordered(try connection.query("SELECT id, day_of_week, start_minutes, end_minutes FROM break_rules WHERE artisan_id = \(artisan)")
+            .map(Self.rule))
     }
 
     public func addBreak(_ rule: BreakRule) throws {
@@ -64,14 +62,7 @@ public struct PostgresWeekRepository: WeekRepository {
             SELECT id, start_date, end_date, start_minutes, end_minutes, reason FROM time_off
             WHERE artisan_id = \(artisan) AND (\(from)::date IS NULL OR end_date >= \(from))
             ORDER BY start_date, start_minutes NULLS FIRST
-            """).map { row in
-            TimeOff(
-                id: try row.decode("id"), startDate: try row.decode("start_date"), endDate: try row.decode("end_date"),
-                startTime: try row.decode("start_minutes", as: Int?.self).flatMap(TimeOfDay.init(minutes:)),
-                endTime: try row.decode("end_minutes", as: Int?.self).flatMap(TimeOfDay.init(minutes:)),
-                reason: try row.decode("reason", as: String?.self)
-            )
-        }
+            """).map(Self.timeOff)
     }
 
     public func addTimeOff(_ timeOff: TimeOff) throws {
@@ -87,7 +78,50 @@ public struct PostgresWeekRepository: WeekRepository {
         try connection.execute("DELETE FROM time_off WHERE artisan_id = \(artisan) AND id = \(id)")
     }
 
+    // MARK: All at once
+
+    /// One round trip instead of three: the booking path reads the whole week in every transaction.
+    public func schedule() throws -> AvailabilityEngine.Week {
+        let rows = try connection.query("""
+            SELECT 'opening' AS kind, id, day_of_week, start_minutes, end_minutes, NULL::date AS start_date, NULL::date AS end_date,
+                   NULL::text AS reason
+            FROM opening_rules WHERE artisan_id = \(artisan)
+            UNION ALL
+            SELECT 'break', id, day_of_week, start_minutes, end_minutes, NULL, NULL, NULL FROM break_rules WHERE artisan_id = \(artisan)
+            UNION ALL
+            SELECT 'time_off', id, NULL, start_minutes, end_minutes, start_date, end_date, reason FROM time_off WHERE artisan_id = \(artisan)
+            """)
+        var opening: [WeeklyRule] = [], breaks: [WeeklyRule] = [], timeOff: [TimeOff] = []
+        for row in rows {
+            switch try row.decode("kind", as: String.self) {
+            case "opening": opening.append(try Self.rule(row))
+            case "break": breaks.append(try Self.rule(row))
+            default: timeOff.append(try Self.timeOff(row))
+            }
+        }
+        return .init(opening: Self.ordered(opening), breaks: Self.ordered(breaks),
+                     timeOff: timeOff.sorted { ($0.startDate, $0.startTime?.minutes ?? -1) < ($1.startDate, $1.startTime?.minutes ?? -1) })
+    }
+
     // MARK: Decoding
+
+    private static func rule(_ row: Row) throws -> WeeklyRule {
+        WeeklyRule(id: try row.decode("id"), day: try day(row), hours: try range(row))
+    }
+
+    private static func timeOff(_ row: Row) throws -> TimeOff {
+        TimeOff(
+            id: try row.decode("id"), startDate: try row.decode("start_date"), endDate: try row.decode("end_date"),
+            startTime: try row.decode("start_minutes", as: Int?.self).flatMap(TimeOfDay.init(minutes:)),
+            endTime: try row.decode("end_minutes", as: Int?.self).flatMap(TimeOfDay.init(minutes:)),
+            reason: try row.decode("reason", as: String?.self)
+        )
+    }
+
+    /// By day, then start: one opening range per day, several breaks.
+    private static func ordered(_ rules: [WeeklyRule]) -> [WeeklyRule] {
+        rules.sorted { ($0.day, $0.hours.start) < ($1.day, $1.hours.start) }
+    }
 
     private static func day(_ row: Row) throws -> Weekday {
         guard let day = Weekday(number: try row.decode("day_of_week")) else {

@@ -16,4 +16,12 @@ public protocol WeekRepository {
     func timeOff(endingOnOrAfter from: LocalDate?) throws -> [TimeOff]
     func addTimeOff(_ timeOff: TimeOff) throws
     @discardableResult func removeTimeOff(_ id: UUID) throws -> Int
+    /// Opening hours, breaks and all time off, read together.
+    func schedule() throws -> AvailabilityEngine.Week
+}
+
+extension WeekRepository {
+    public func schedule() throws -> AvailabilityEngine.Week {
+        .init(opening: try openingRules(), breaks: try breakRules(), timeOff: try timeOff(endingOnOrAfter: nil))
+    }
 }
