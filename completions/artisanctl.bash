@@ -19,7 +19,7 @@ _artisanctl() {
             -*) ;;
             *)
                 case "${cmdpath:+$cmdpath }$word" in
-                    "artisan"|"artisan init"|"artisan show"|"artisan set"|"services"|"services list"|"services show"|"services create"|"services update"|"services archive"|"services restore"|"services delete"|"hours"|"hours list"|"hours set"|"hours clear"|"breaks"|"breaks list"|"breaks add"|"breaks remove"|"timeoff"|"timeoff list"|"timeoff add"|"timeoff remove"|"availability"|"bookings"|"bookings create"|"bookings list"|"bookings show"|"bookings cancel"|"bookings reschedule"|"catalog"|"catalog export"|"catalog apply"|"calendars"|"calendars connect"|"calendars connect google"|"calendars connect outlook"|"calendars connect apple"|"calendars list"|"calendars disconnect"|"calendars feed"|"sync"|"sync calendars"|"payments"|"payments list"|"payments show"|"payments mark-paid"|"payments sync"|"webhooks"|"webhooks stripe"|"serve"|"openapi"|"notify"|"notify send"|"notify reminders"|"notify preview"|"notifications"|"notifications list"|"notifications retry"|"db"|"db up"|"db down"|"db status"|"db env"|"migrate"|"migrate latest"|"migrate rollback"|"migrate status"|"migrate make"|"completion"|"man"|"help"|"shell") cmdpath="${cmdpath:+$cmdpath }$word" ;;
+                    "artisan"|"artisan init"|"artisan show"|"artisan set"|"services"|"services list"|"services show"|"services create"|"services update"|"services archive"|"services restore"|"services delete"|"hours"|"hours list"|"hours set"|"hours clear"|"breaks"|"breaks list"|"breaks add"|"breaks remove"|"timeoff"|"timeoff list"|"timeoff add"|"timeoff remove"|"availability"|"bookings"|"bookings create"|"bookings list"|"bookings show"|"bookings cancel"|"bookings reschedule"|"customers"|"customers export"|"customers forget"|"catalog"|"catalog export"|"catalog apply"|"calendars"|"calendars connect"|"calendars connect google"|"calendars connect outlook"|"calendars connect apple"|"calendars list"|"calendars disconnect"|"calendars feed"|"sync"|"sync calendars"|"payments"|"payments list"|"payments show"|"payments mark-paid"|"payments sync"|"webhooks"|"webhooks stripe"|"serve"|"openapi"|"notify"|"notify send"|"notify reminders"|"notify preview"|"notifications"|"notifications list"|"notifications retry"|"db"|"db up"|"db down"|"db status"|"db env"|"migrate"|"migrate latest"|"migrate rollback"|"migrate status"|"migrate make"|"completion"|"man"|"help"|"shell") cmdpath="${cmdpath:+$cmdpath }$word" ;;
                     *) args=$((args + 1)) ;;
                 esac
                 ;;
@@ -41,7 +41,7 @@ _artisanctl() {
     if ((inline)); then return; fi
     case "$cmdpath" in
         "")
-            candidates="artisan services hours breaks timeoff availability bookings catalog calendars sync payments webhooks serve openapi notify notifications db migrate completion man help shell"
+            candidates="artisan services hours breaks timeoff availability bookings customers catalog calendars sync payments webhooks serve openapi notify notifications db migrate completion man help shell"
             flags="--database -d --artisan --output -o --json --no-color --quiet -q --verbose -v --log-format --env-file --yes -y --help -h --version" ;;
         "artisan")
             candidates="init show set"
@@ -136,6 +136,15 @@ _artisanctl() {
         "bookings reschedule")
             candidates=""
             flags="--date --time --force --database -d --artisan --output -o --json --no-color --quiet -q --verbose -v --log-format --env-file --yes -y --help -h --version" ;;
+        "customers")
+            candidates="export forget"
+            flags="--database -d --artisan --output -o --json --no-color --quiet -q --verbose -v --log-format --env-file --yes -y --help -h --version" ;;
+        "customers export")
+            candidates=""
+            flags="--database -d --artisan --output -o --json --no-color --quiet -q --verbose -v --log-format --env-file --yes -y --help -h --version" ;;
+        "customers forget")
+            candidates=""
+            flags="--cancel --database -d --artisan --output -o --json --no-color --quiet -q --verbose -v --log-format --env-file --yes -y --help -h --version" ;;
         "catalog")
             candidates="export apply"
             flags="--database -d --artisan --output -o --json --no-color --quiet -q --verbose -v --log-format --env-file --yes -y --help -h --version" ;;

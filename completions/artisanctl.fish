@@ -16,7 +16,7 @@ function __artisanctl_path
             case '-*'
             case '*'
                 set -l candidate (string trim -- "$cmdpath $word")
-                if contains -- $candidate 'artisan' 'artisan init' 'artisan show' 'artisan set' 'services' 'services list' 'services show' 'services create' 'services update' 'services archive' 'services restore' 'services delete' 'hours' 'hours list' 'hours set' 'hours clear' 'breaks' 'breaks list' 'breaks add' 'breaks remove' 'timeoff' 'timeoff list' 'timeoff add' 'timeoff remove' 'availability' 'bookings' 'bookings create' 'bookings list' 'bookings show' 'bookings cancel' 'bookings reschedule' 'catalog' 'catalog export' 'catalog apply' 'calendars' 'calendars connect' 'calendars connect google' 'calendars connect outlook' 'calendars connect apple' 'calendars list' 'calendars disconnect' 'calendars feed' 'sync' 'sync calendars' 'payments' 'payments list' 'payments show' 'payments mark-paid' 'payments sync' 'webhooks' 'webhooks stripe' 'serve' 'openapi' 'notify' 'notify send' 'notify reminders' 'notify preview' 'notifications' 'notifications list' 'notifications retry' 'db' 'db up' 'db down' 'db status' 'db env' 'migrate' 'migrate latest' 'migrate rollback' 'migrate status' 'migrate make' 'completion' 'man' 'help' 'shell'
+                if contains -- $candidate 'artisan' 'artisan init' 'artisan show' 'artisan set' 'services' 'services list' 'services show' 'services create' 'services update' 'services archive' 'services restore' 'services delete' 'hours' 'hours list' 'hours set' 'hours clear' 'breaks' 'breaks list' 'breaks add' 'breaks remove' 'timeoff' 'timeoff list' 'timeoff add' 'timeoff remove' 'availability' 'bookings' 'bookings create' 'bookings list' 'bookings show' 'bookings cancel' 'bookings reschedule' 'customers' 'customers export' 'customers forget' 'catalog' 'catalog export' 'catalog apply' 'calendars' 'calendars connect' 'calendars connect google' 'calendars connect outlook' 'calendars connect apple' 'calendars list' 'calendars disconnect' 'calendars feed' 'sync' 'sync calendars' 'payments' 'payments list' 'payments show' 'payments mark-paid' 'payments sync' 'webhooks' 'webhooks stripe' 'serve' 'openapi' 'notify' 'notify send' 'notify reminders' 'notify preview' 'notifications' 'notifications list' 'notifications retry' 'db' 'db up' 'db down' 'db status' 'db env' 'migrate' 'migrate latest' 'migrate rollback' 'migrate status' 'migrate make' 'completion' 'man' 'help' 'shell'
                     set cmdpath $candidate
                 else
                     set args (math $args + 1)
@@ -60,6 +60,7 @@ complete -c artisanctl -n '__artisanctl_at \'\'' -a breaks -d 'Recurring breaks 
 complete -c artisanctl -n '__artisanctl_at \'\'' -a timeoff -d 'Holidays and closures'
 complete -c artisanctl -n '__artisanctl_at \'\'' -a availability -d 'The bookable slots of a service, day by day, in the artisan\'s time zone'
 complete -c artisanctl -n '__artisanctl_at \'\'' -a bookings -d 'Book, list, show, cancel and reschedule appointments'
+complete -c artisanctl -n '__artisanctl_at \'\'' -a customers -d 'A customer\'s data: export everything held about them, or erase it (GDPR)'
 complete -c artisanctl -n '__artisanctl_at \'\'' -a catalog -d 'Export the catalogue as JSON, or make the database match a JSON file'
 complete -c artisanctl -n '__artisanctl_at \'\'' -a calendars -d 'Connect the artisan\'s Google, Outlook or Apple (CalDAV) calendar; export an iCalendar feed'
 complete -c artisanctl -n '__artisanctl_at \'\'' -a sync -d 'Synchronise with external systems (for cron)'
@@ -170,6 +171,9 @@ complete -c artisanctl -n '__artisanctl_at \'bookings cancel\'' -l no-refund -d 
 complete -c artisanctl -n '__artisanctl_at \'bookings reschedule\'' -l date -x -d 'New day, YYYY-MM-DD'
 complete -c artisanctl -n '__artisanctl_at \'bookings reschedule\'' -l time -x -d 'New start time'
 complete -c artisanctl -n '__artisanctl_at \'bookings reschedule\'' -l force -d 'Reschedule even past the cancellation deadline'
+complete -c artisanctl -n '__artisanctl_at \'customers\'' -a export -d 'Print everything held about a customer as one JSON document'
+complete -c artisanctl -n '__artisanctl_at \'customers\'' -a forget -d 'Erase a customer\'s name, e-mail and phone everywhere (asks first; --yes without a terminal)'
+complete -c artisanctl -n '__artisanctl_at \'customers forget\'' -l cancel -d 'Cancel the customer\'s bookings that are not over first (refunds as \'bookings cancel\')'
 complete -c artisanctl -n '__artisanctl_at \'catalog\'' -a export -d 'Print the catalogue as one JSON document'
 complete -c artisanctl -n '__artisanctl_at \'catalog\'' -a apply -d 'Make the database match a catalogue file, printing what changed'
 complete -c artisanctl -n '__artisanctl_at \'catalog apply\'' -l file -s f -r -F -d 'The JSON document (\'-\' for stdin)'

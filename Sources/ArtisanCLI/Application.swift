@@ -30,6 +30,7 @@ public enum Application {
                 TimeOffCommands.command,
                 BookingCommands.availability,
                 BookingCommands.command,
+                CustomerCommands.command,
                 CatalogCommands.command,
                 CalendarCommands.command,
                 SyncCommands.command,

@@ -24,6 +24,7 @@ struct ApplicationServices {
     var profile: ArtisanProfile { ArtisanProfile(context) }
     var payments: PaymentService { PaymentService(context) }
     var notifications: NotificationService { NotificationService(context) }
+    var customers: CustomerData { CustomerData(context) }
 
     func calendarSync(providers: any CalendarProviderSource) -> CalendarSyncService {
         CalendarSyncService(context, locks: store, providers: providers)

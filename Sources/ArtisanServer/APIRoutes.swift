@@ -37,6 +37,9 @@ public enum APIRoutes {
         Route(method: .post, path: "/api/v1/bookings/{code}/reschedule", documented: true) { request, context, env in
             try await BookingRoutes(environment: env).reschedule(request, context)
         },
+        Route(method: .get, path: "/api/v1/customers/data", documented: true) { request, _, env in
+            try await CustomerRoutes(environment: env).data(request)
+        },
         Route(method: .post, path: "/api/v1/webhooks/stripe", documented: true) { request, context, env in
             try await WebhookRoutes(environment: env).stripe(request, context)
         },

@@ -57,6 +57,17 @@ enum BookingForms {
         return id
     }
 
+    /// `?code=&email=`, both required: what proves a customer holds a booking. The code is
+    /// checked last, so that a malformed one is the same 404 as a wrong one.
+    static func codeAndEmail(_ query: JSONValue) throws -> (code: String, email: String) {
+        var form = FormReader(query, allowed: ["code", "email"])
+        let code = form.string("code") { text, _ in text }
+        let email = form.string("email") { try Validate.email($0, field: $1) }
+        try form.finish()
+        guard let code, let email else { throw APIError.validation(form.problems) }
+        return (try Self.code(code), email)
+    }
+
     /// A public code `AC-XXXXXX` (any case); anything else is simply not found.
     static func code(_ text: String) throws -> String {
         guard PublicCode.isWellFormed(text.uppercased()) else {

@@ -61,13 +61,8 @@ struct BookingRoutes {
     }
 
     func find(_ request: Request) async throws -> Response {
-        var form = FormReader(QueryParameters.object(request), allowed: ["code", "email"])
-        let code = form.string("code") { text, _ in text }
-        let email = form.string("email") { try Validate.email($0, field: $1) }
-        try form.finish()
-        guard let code, let email else { throw APIError.validation(form.problems) }
-        let wellFormed = try BookingForms.code(code)
-        let placed = try await environment.run { services, _ in try BookingService(services).find(code: wellFormed, email: email) }
+        let (code, email) = try BookingForms.codeAndEmail(QueryParameters.object(request))
+        let placed = try await environment.run { services, _ in try BookingService(services).find(code: code, email: email) }
         return JSONBody.response(BookingDTO(placed))
     }
 

@@ -62,6 +62,7 @@ struct PostgresRepositories: Repositories {
     func week(of artisan: UUID) -> any WeekRepository { PostgresWeekRepository(connection: connection, artisan: artisan) }
     func bookings(of artisan: UUID) -> any BookingRepository { PostgresBookingRepository(connection: connection, artisan: artisan) }
     func calendars(of artisan: UUID) -> any CalendarRepository { PostgresCalendarRepository(connection: connection, artisan: artisan) }
+    func customers(of artisan: UUID) -> any CustomerDataRepository { PostgresCustomerDataRepository(connection: connection, artisan: artisan) }
 }
 
 extension ZoneRulesLoader: ZoneRulesSource {}

@@ -197,7 +197,7 @@ enum BookingCommands {
         let end: String
         let durationMinutes: Int
         let customerName: String
-        let customerEmail: String
+        let customerEmail: String?
         let customerPhone: String?
         let price: String
         let priceCents: Int
@@ -261,7 +261,7 @@ enum BookingCommands {
             Column("service", "SERVICE") { $0.service },
             Column("start", "WHEN") { "\($0.date) \($0.time) (\($0.durationMinutes) min)" },
             Column("customerName", "CUSTOMER") { $0.customerName },
-            Column("customerEmail", "E-MAIL") { $0.customerEmail },
+            Column("customerEmail", "E-MAIL") { $0.customerEmail ?? "" },
             Column("customerPhone", "PHONE") { $0.customerPhone ?? "" },
             Column("price", "PRICE") { "\($0.price) €" },
             Column("deposit", "DEPOSIT") { "\($0.deposit) € (\(depositSummary($0)))" },

@@ -129,7 +129,8 @@ enum NotifyCommands {
                 (try $0.notifications.list(status: status, bookingCode: invocation.value("booking")), $0.notifications.missingChannels())
             }
             struct Record: Encodable {
-                let id, kind, channel, recipient, status: String; let booking: String?; let attempts: Int; let nextAttemptAt: String
+                let id, kind, channel: String; let recipient: String?; let status: String; let booking: String?; let attempts: Int
+                let nextAttemptAt: String
                 let providerMessageId: String?; let lastError: String?
             }
             let records = rows.map {

@@ -292,7 +292,7 @@ struct Scope {
         guard PublicCode.isWellFormed(code.uppercased()), let booking = try bookings.find(code: code.uppercased(), forUpdate: forUpdate) else {
             throw notFound
         }
-        if let email, booking.customer.email.lowercased() != email.lowercased() { throw notFound }
+        if let email, booking.customer.email?.lowercased() != email.lowercased() { throw notFound }
         return booking
     }
 

@@ -156,7 +156,8 @@ struct CalendarRun {
             let event = BookingEvent.forBooking(booking, artisanTimeZone: artisan.timezone)
             var eventID: String
             if let existing = candidate.eventID {
-                guard candidate.exportedStart != booking.start || candidate.exportedEnd != booking.end else { continue }
+                let moved = candidate.exportedStart != booking.start || candidate.exportedEnd != booking.end
+                guard moved || candidate.rewriteRequested else { continue }
                 do {
                     eventID = try provider.putEvent(event, existingID: existing)
                     report.moved += 1

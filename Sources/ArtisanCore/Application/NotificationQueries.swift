@@ -33,6 +33,10 @@ extension NotificationService {
                 guard notification.status == .failed || notification.status == .cancelled else {
                     throw ArtisanError(.invalid, code: "ILLEGAL_STATUS_CHANGE", "notification \(id.uuidString.lowercased()) is \(notification.status.rawValue)")
                 }
+                guard notification.recipient != nil else {
+                    throw ArtisanError(.invalid, code: "ILLEGAL_STATUS_CHANGE",
+                                       "notification \(id.uuidString.lowercased()) cannot be sent again: its customer's data was erased")
+                }
             }
             return try repositories.notifications.retry(id, at: context.clock.now())
         }
@@ -51,7 +55,7 @@ extension NotificationService {
             var variables = planner.variables(for: booking)
             if kind == .reschedule { variables["previousDateTime"] = variables["dateTime"] }
             if kind == .cancellation, booking.payment.refundStatus != nil { variables["refund"] = variables["deposit"] }
-            let recipient = kind.isForArtisan ? scope.artisan.email : channel == .sms ? booking.customer.phone ?? "" : booking.customer.email
+            let recipient = kind.isForArtisan ? scope.artisan.email : channel == .sms ? booking.customer.phone ?? "" : booking.customer.email ?? ""
             return (OutboxMessage(artisanID: scope.artisan.id, bookingID: booking.id, kind: kind, channel: channel, recipient: recipient,
                                   recipientName: kind.isForArtisan ? scope.artisan.displayName : booking.customer.name, variables: variables,
                                   nextAttemptAt: now, idempotencyKey: "preview", createdAt: now), booking)

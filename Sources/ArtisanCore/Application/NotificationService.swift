@@ -123,6 +123,7 @@ public struct NotificationService {
     /// Why a customer's message should no longer go: its booking cancelled since (only the
     /// cancellation still goes), or, for a reminder, moved since it was queued or already begun.
     private func staleness(of notification: OutboxMessage, booking: Booking?, now: Timestamp) -> String? {
+        guard notification.recipient != nil else { return "the customer's data was erased" }
         guard !notification.kind.isForArtisan, notification.kind != .cancellation, notification.bookingID != nil else { return nil }
         guard let booking, booking.status.isActive else { return "the booking was cancelled" }
         guard notification.kind == .reminder else { return nil }
@@ -139,9 +140,12 @@ public struct NotificationService {
            let link = booking.payment.checkoutURL {
             notification.variables["payLink"] = link
         }
+        guard let recipient = notification.recipient else {
+            throw ArtisanError(.invalid, code: "NOTIFICATION_REFUSED", "the message has no recipient: the customer's data was erased")
+        }
         let rendered = try gateway.renderer.render(notification.kind, channel: notification.channel, variables: notification.variables)
         let template = notification.channel == .email ? gateway.templateIDs[notification.kind] : nil
-        return OutgoingMessage(channel: notification.channel, idempotencyKey: notification.id.uuidString.lowercased(), to: notification.recipient,
+        return OutgoingMessage(channel: notification.channel, idempotencyKey: notification.id.uuidString.lowercased(), to: recipient,
                                toName: notification.recipientName, subject: rendered.subject, text: rendered.text, html: rendered.html,
                                calendar: try invitation(notification, now: now), templateID: template,
                                templateData: template == nil ? [:] : notification.variables)
@@ -160,7 +164,7 @@ public struct NotificationService {
             summary: "\(notification.variables["serviceName"] ?? "") — \(notification.variables["artisanName"] ?? "")",
             description: "Réservation \(notification.variables["code"] ?? "")", start: start, end: end, zone: zone,
             organizer: (notification.variables["artisanName"] ?? "", notification.variables["artisanEmail"] ?? ""),
-            attendee: (notification.recipientName ?? "", notification.recipient), stamp: now,
+            attendee: (notification.recipientName ?? "", notification.recipient ?? ""), stamp: now,
             sequence: Int(notification.variables["sequence"] ?? "") ?? 0, cancelled: cancelled)
         return CalendarAttachment(method: cancelled ? "CANCEL" : "REQUEST", content: content)
     }

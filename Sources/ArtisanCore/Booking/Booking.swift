@@ -86,12 +86,21 @@ public struct Booking: Sendable, Equatable {
 }
 
 /// Who booked: validated as the spec says (name 2–255 characters, e-mail, phone `+?digits{10,15}`).
+/// Once the customer's data is erased (`customers forget`, spec 6.5) the name is `Anonymisé` and
+/// the e-mail and phone are gone.
 public struct Customer: Sendable, Equatable {
     public let name: String
-    public let email: String
+    /// Nil only once erased.
+    public let email: String?
     public let phone: String?
 
-    public init(name: String, email: String, phone: String?) {
+    /// What an erased customer is called (spec 6.5).
+    public static let anonymisedName = "Anonymisé"
+    public static let anonymised = Customer(name: anonymisedName, email: nil, phone: nil)
+
+    public var isAnonymised: Bool { email == nil }
+
+    public init(name: String, email: String?, phone: String?) {
         self.name = name
         self.email = email
         self.phone = phone

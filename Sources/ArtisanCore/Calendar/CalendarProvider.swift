@@ -61,7 +61,8 @@ public struct BookingEvent: Sendable, Equatable {
 
     public static func forBooking(_ booking: Booking, artisanTimeZone: String) -> BookingEvent {
         let id = booking.id.uuidString.lowercased()
-        var description = "Réservation \(booking.publicCode)\nClient : \(booking.customer.name) <\(booking.customer.email)>"
+        var description = "Réservation \(booking.publicCode)\nClient : \(booking.customer.name)"
+        if let email = booking.customer.email { description += " <\(email)>" }
         if let phone = booking.customer.phone { description += "\nTéléphone : \(phone)" }
         description += "\nAcompte : \(booking.deposit) € (\(booking.depositStatus.rawValue))"
         return BookingEvent(bookingID: id, uid: "booking-\(id)@artisanconnect", summary: "\(booking.serviceName) – \(booking.customer.name) (\(booking.publicCode))",

@@ -58,7 +58,7 @@ public struct NotificationPlanner: Sendable {
                                          recipientName: name, variables: variables, nextAttemptAt: now,
                                          idempotencyKey: "\(kind.rawValue):\(channel.rawValue):\(booking.id.uuidString.lowercased())\(discriminator)"))
         }
-        if booking.notifyByEmail { add(customerKind, .email, to: booking.customer.email, name: booking.customer.name) }
+        if booking.notifyByEmail, let email = booking.customer.email { add(customerKind, .email, to: email, name: booking.customer.name) }
         if booking.notifyBySMS, artisan.plan != .starter, let phone = booking.customer.phone.flatMap(Self.e164) {
             add(customerKind, .sms, to: phone, name: nil)
         }
@@ -83,7 +83,7 @@ public struct NotificationPlanner: Sendable {
         var variables = [
             "code": booking.publicCode,
             "customerName": booking.customer.name,
-            "customerEmail": booking.customer.email,
+            "customerEmail": booking.customer.email ?? "",
             "customerPhone": booking.customer.phone ?? "",
             "serviceName": booking.serviceName,
             "date": FrenchFormat.date(local),

@@ -30,7 +30,8 @@ public struct OutboxMessage: Sendable, Equatable {
     public var bookingID: UUID?
     public var kind: NotificationKind
     public var channel: OutgoingMessage.Channel
-    public var recipient: String
+    /// Nil once the customer's data is erased: the message can no longer go.
+    public var recipient: String?
     public var recipientName: String?
     public var variables: [String: String]
     public var status: Status
@@ -42,7 +43,7 @@ public struct OutboxMessage: Sendable, Equatable {
     public var createdAt: Timestamp?
 
     public init(id: UUID = UUID(), artisanID: UUID, bookingID: UUID?, kind: NotificationKind, channel: OutgoingMessage.Channel,
-                recipient: String, recipientName: String?, variables: [String: String], status: Status = .pending, attempts: Int = 0,
+                recipient: String?, recipientName: String?, variables: [String: String], status: Status = .pending, attempts: Int = 0,
                 nextAttemptAt: Timestamp, providerMessageID: String? = nil, lastError: String? = nil, idempotencyKey: String,
                 createdAt: Timestamp? = nil) {
         self.id = id

@@ -194,7 +194,7 @@ public struct PostgresBookingRepository: BookingRepository {
         return Booking(
             id: try row.decode("id"), publicCode: try row.decode("public_code"), serviceID: try row.decode("service_id"),
             serviceName: try row.decode("service_name"), status: status,
-            customer: Customer(name: try row.decode("customer_name"), email: try row.decode("customer_email"),
+            customer: Customer(name: try row.decode("customer_name"), email: try row.decode("customer_email", as: String?.self),
                                phone: try row.decode("customer_phone", as: String?.self)),
             start: try row.decode("start_datetime"), durationMinutes: try row.decode("duration_minutes"),
             price: Money(cents: try row.decode("price_cents")), depositRate: depositRate, deposit: Money(cents: try row.decode("deposit_amount_cents")),

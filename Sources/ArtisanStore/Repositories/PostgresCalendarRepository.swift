@@ -123,17 +123,18 @@ public struct PostgresCalendarRepository: CalendarRepository {
     public func exportCandidates(_ provider: CalendarProviderID, now: Timestamp, until: Timestamp) throws -> [ExportCandidate] {
         try connection.query("""
             SELECT \(unsafeSQL: PostgresBookingRepository.columns), x.external_event_id, x.start_datetime AS exported_start,
-                   x.end_datetime AS exported_end
+                   x.end_datetime AS exported_end, coalesce(x.rewrite_requested, false) AS rewrite_requested
             FROM bookings b JOIN services s ON s.id = b.service_id
             LEFT JOIN external_busy_blocks x ON x.booking_id = b.id AND x.source = 'booking' AND x.provider_id = \(provider.rawValue)
             WHERE b.artisan_id = \(artisan)
               AND ((b.status <> 'cancelled' AND b.start_datetime + make_interval(mins => b.duration_minutes) > \(now) AND b.start_datetime < \(until))
+                   OR (b.status <> 'cancelled' AND x.rewrite_requested)
                    OR (b.status = 'cancelled' AND x.id IS NOT NULL))
             ORDER BY b.start_datetime
             """).map { row in
             ExportCandidate(booking: try PostgresBookingRepository.decode(row), eventID: try row.decode("external_event_id", as: String?.self),
                             exportedStart: try row.decode("exported_start", as: Timestamp?.self),
-                            exportedEnd: try row.decode("exported_end", as: Timestamp?.self))
+                            exportedEnd: try row.decode("exported_end", as: Timestamp?.self), rewriteRequested: try row.decode("rewrite_requested"))
         }
     }
 
@@ -150,7 +151,7 @@ public struct PostgresCalendarRepository: CalendarRepository {
             VALUES (\(artisan), \(provider.rawValue), 'booking', \(booking.id), \(eventID), \(booking.publicCode), \(booking.start), \(booking.end))
             ON CONFLICT (provider_id, booking_id) WHERE source = 'booking'
             DO UPDATE SET external_event_id = EXCLUDED.external_event_id, start_datetime = EXCLUDED.start_datetime,
-                          end_datetime = EXCLUDED.end_datetime, updated_at = artisan_now()
+                          end_datetime = EXCLUDED.end_datetime, rewrite_requested = false, updated_at = artisan_now()
             """)
     }
 

@@ -95,7 +95,7 @@ public struct PostgresNotificationRepository: NotificationRepository {
     public func retry(_ id: UUID?, at now: Timestamp) throws -> Int {
         try connection.query("""
             UPDATE notifications SET status = 'pending', attempts = 0, next_attempt_at = \(now), claimed_until = NULL, updated_at = artisan_now()
-            WHERE (\(id)::uuid IS NULL AND status = 'failed') OR id = \(id)
+            WHERE ((\(id)::uuid IS NULL AND status = 'failed') OR id = \(id)) AND recipient IS NOT NULL
             RETURNING id
             """).count
     }
@@ -107,7 +107,7 @@ public struct PostgresNotificationRepository: NotificationRepository {
             throw DatabaseError(kind: .decoding, message: "a notification row holds a kind, channel, status or payload outside the schema", column: "kind")
         }
         return OutboxMessage(id: try row.decode("id"), artisanID: try row.decode("artisan_id"), bookingID: try row.decode("booking_id", as: UUID?.self),
-                            kind: kind, channel: channel, recipient: try row.decode("recipient"),
+                            kind: kind, channel: channel, recipient: try row.decode("recipient", as: String?.self),
                             recipientName: try row.decode("recipient_name", as: String?.self), variables: variables, status: status,
                             attempts: try row.decode("attempts"), nextAttemptAt: try row.decode("next_attempt_at"),
                             providerMessageID: try row.decode("provider_message_id", as: String?.self),

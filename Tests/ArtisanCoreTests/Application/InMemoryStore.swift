@@ -70,6 +70,7 @@ final class InMemoryStore: TransactionRunner, ExclusiveLocks {
         func week(of artisan: UUID) -> any WeekRepository { Week(store: store, artisan: artisan) }
         func bookings(of artisan: UUID) -> any BookingRepository { Bookings(store: store, artisan: artisan) }
         func calendars(of artisan: UUID) -> any CalendarRepository { Calendars(store: store, artisan: artisan) }
+        func customers(of artisan: UUID) -> any CustomerDataRepository { Customers(store: store, artisan: artisan) }
     }
 
     struct IdempotencyKeys: IdempotencyRepository {

@@ -25,10 +25,11 @@ public protocol CalendarRepository {
     /// Deletes the provider's imported blocks that ended by `instant`; returns how many.
     @discardableResult func pruneImported(_ provider: CalendarProviderID, endedBy instant: Timestamp) throws -> Int
 
-    /// Bookings to mirror: active ones not yet over that start before `until`, and cancelled
-    /// ones whose event still exists.
+    /// Bookings to mirror: active ones not yet over that start before `until`, active ones whose
+    /// event must be written again, and cancelled ones whose event still exists.
     func exportCandidates(_ provider: CalendarProviderID, now: Timestamp, until: Timestamp) throws -> [ExportCandidate]
     func exportedIDs(_ provider: CalendarProviderID) throws -> Set<String>
+    /// Records the booking's event as written (no rewrite pending).
     func recordExport(_ provider: CalendarProviderID, booking: Booking, eventID: String) throws
     func deleteExport(_ provider: CalendarProviderID, booking: UUID) throws
 }
@@ -39,12 +40,15 @@ public struct ExportCandidate: Sendable {
     public let eventID: String?
     public let exportedStart: Timestamp?
     public let exportedEnd: Timestamp?
+    /// The event must be written again though the booking did not move (its customer was erased).
+    public let rewriteRequested: Bool
 
-    public init(booking: Booking, eventID: String?, exportedStart: Timestamp?, exportedEnd: Timestamp?) {
+    public init(booking: Booking, eventID: String?, exportedStart: Timestamp?, exportedEnd: Timestamp?, rewriteRequested: Bool = false) {
         self.booking = booking
         self.eventID = eventID
         self.exportedStart = exportedStart
         self.exportedEnd = exportedEnd
+        self.rewriteRequested = rewriteRequested
     }
 }
 

@@ -32,6 +32,8 @@ public protocol Repositories {
     func week(of artisan: UUID) -> any WeekRepository
     func bookings(of artisan: UUID) -> any BookingRepository
     func calendars(of artisan: UUID) -> any CalendarRepository
+    /// What the artisan holds about their customers, one customer at a time.
+    func customers(of artisan: UUID) -> any CustomerDataRepository
 }
 
 /// A lock held across transactions (`sync calendars` holds one per artisan while it talks to
