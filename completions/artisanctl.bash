@@ -19,7 +19,7 @@ _artisanctl() {
             -*) ;;
             *)
                 case "${cmdpath:+$cmdpath }$word" in
-                    "artisan"|"artisan init"|"artisan show"|"artisan set"|"services"|"services list"|"services show"|"services create"|"services update"|"services archive"|"services restore"|"services delete"|"hours"|"hours list"|"hours set"|"hours clear"|"breaks"|"breaks list"|"breaks add"|"breaks remove"|"timeoff"|"timeoff list"|"timeoff add"|"timeoff remove"|"availability"|"bookings"|"bookings create"|"bookings list"|"bookings show"|"bookings cancel"|"bookings reschedule"|"customers"|"customers export"|"customers forget"|"catalog"|"catalog export"|"catalog apply"|"calendars"|"calendars connect"|"calendars connect google"|"calendars connect outlook"|"calendars connect apple"|"calendars list"|"calendars disconnect"|"calendars feed"|"sync"|"sync calendars"|"payments"|"payments list"|"payments show"|"payments mark-paid"|"payments sync"|"webhooks"|"webhooks stripe"|"serve"|"openapi"|"notify"|"notify send"|"notify reminders"|"notify preview"|"notifications"|"notifications list"|"notifications retry"|"db"|"db up"|"db down"|"db status"|"db env"|"migrate"|"migrate latest"|"migrate rollback"|"migrate status"|"migrate make"|"completion"|"man"|"help"|"shell") cmdpath="${cmdpath:+$cmdpath }$word" ;;
+                    "artisan"|"artisan init"|"artisan show"|"artisan set"|"services"|"services list"|"services show"|"services create"|"services update"|"services archive"|"services restore"|"services delete"|"hours"|"hours list"|"hours set"|"hours clear"|"breaks"|"breaks list"|"breaks add"|"breaks remove"|"timeoff"|"timeoff list"|"timeoff add"|"timeoff remove"|"availability"|"bookings"|"bookings create"|"bookings list"|"bookings show"|"bookings cancel"|"bookings reschedule"|"customers"|"customers export"|"customers forget"|"catalog"|"catalog export"|"catalog apply"|"calendars"|"calendars connect"|"calendars connect google"|"calendars connect outlook"|"calendars connect apple"|"calendars list"|"calendars disconnect"|"calendars feed"|"sync"|"sync calendars"|"payments"|"payments list"|"payments show"|"payments mark-paid"|"payments sync"|"webhooks"|"webhooks stripe"|"serve"|"openapi"|"notify"|"notify send"|"notify reminders"|"notify preview"|"notifications"|"notifications list"|"notifications retry"|"db"|"db up"|"db down"|"db status"|"db env"|"db backup"|"db restore"|"migrate"|"migrate latest"|"migrate rollback"|"migrate status"|"migrate make"|"completion"|"man"|"help"|"shell") cmdpath="${cmdpath:+$cmdpath }$word" ;;
                     *) args=$((args + 1)) ;;
                 esac
                 ;;
@@ -234,7 +234,7 @@ _artisanctl() {
             candidates=""
             flags="--failed --database -d --artisan --output -o --json --no-color --quiet -q --verbose -v --log-format --env-file --yes -y --help -h --version" ;;
         "db")
-            candidates="up down status env"
+            candidates="up down status env backup restore"
             flags="--database -d --artisan --output -o --json --no-color --quiet -q --verbose -v --log-format --env-file --yes -y --help -h --version" ;;
         "db up")
             candidates=""
@@ -246,6 +246,12 @@ _artisanctl() {
             candidates=""
             flags="--database -d --artisan --output -o --json --no-color --quiet -q --verbose -v --log-format --env-file --yes -y --help -h --version" ;;
         "db env")
+            candidates=""
+            flags="--database -d --artisan --output -o --json --no-color --quiet -q --verbose -v --log-format --env-file --yes -y --help -h --version" ;;
+        "db backup")
+            candidates=""
+            flags="--encrypt --database -d --artisan --output -o --json --no-color --quiet -q --verbose -v --log-format --env-file --yes -y --help -h --version" ;;
+        "db restore")
             candidates=""
             flags="--database -d --artisan --output -o --json --no-color --quiet -q --verbose -v --log-format --env-file --yes -y --help -h --version" ;;
         "migrate")

@@ -16,7 +16,7 @@ function __artisanctl_path
             case '-*'
             case '*'
                 set -l candidate (string trim -- "$cmdpath $word")
-                if contains -- $candidate 'artisan' 'artisan init' 'artisan show' 'artisan set' 'services' 'services list' 'services show' 'services create' 'services update' 'services archive' 'services restore' 'services delete' 'hours' 'hours list' 'hours set' 'hours clear' 'breaks' 'breaks list' 'breaks add' 'breaks remove' 'timeoff' 'timeoff list' 'timeoff add' 'timeoff remove' 'availability' 'bookings' 'bookings create' 'bookings list' 'bookings show' 'bookings cancel' 'bookings reschedule' 'customers' 'customers export' 'customers forget' 'catalog' 'catalog export' 'catalog apply' 'calendars' 'calendars connect' 'calendars connect google' 'calendars connect outlook' 'calendars connect apple' 'calendars list' 'calendars disconnect' 'calendars feed' 'sync' 'sync calendars' 'payments' 'payments list' 'payments show' 'payments mark-paid' 'payments sync' 'webhooks' 'webhooks stripe' 'serve' 'openapi' 'notify' 'notify send' 'notify reminders' 'notify preview' 'notifications' 'notifications list' 'notifications retry' 'db' 'db up' 'db down' 'db status' 'db env' 'migrate' 'migrate latest' 'migrate rollback' 'migrate status' 'migrate make' 'completion' 'man' 'help' 'shell'
+                if contains -- $candidate 'artisan' 'artisan init' 'artisan show' 'artisan set' 'services' 'services list' 'services show' 'services create' 'services update' 'services archive' 'services restore' 'services delete' 'hours' 'hours list' 'hours set' 'hours clear' 'breaks' 'breaks list' 'breaks add' 'breaks remove' 'timeoff' 'timeoff list' 'timeoff add' 'timeoff remove' 'availability' 'bookings' 'bookings create' 'bookings list' 'bookings show' 'bookings cancel' 'bookings reschedule' 'customers' 'customers export' 'customers forget' 'catalog' 'catalog export' 'catalog apply' 'calendars' 'calendars connect' 'calendars connect google' 'calendars connect outlook' 'calendars connect apple' 'calendars list' 'calendars disconnect' 'calendars feed' 'sync' 'sync calendars' 'payments' 'payments list' 'payments show' 'payments mark-paid' 'payments sync' 'webhooks' 'webhooks stripe' 'serve' 'openapi' 'notify' 'notify send' 'notify reminders' 'notify preview' 'notifications' 'notifications list' 'notifications retry' 'db' 'db up' 'db down' 'db status' 'db env' 'db backup' 'db restore' 'migrate' 'migrate latest' 'migrate rollback' 'migrate status' 'migrate make' 'completion' 'man' 'help' 'shell'
                     set cmdpath $candidate
                 else
                     set args (math $args + 1)
@@ -70,7 +70,7 @@ complete -c artisanctl -n '__artisanctl_at \'\'' -a serve -d 'Serve the REST API
 complete -c artisanctl -n '__artisanctl_at \'\'' -a openapi -d 'Print the API\'s OpenAPI 3.1 document (as served at /api/v1/openapi.json)'
 complete -c artisanctl -n '__artisanctl_at \'\'' -a notify -d 'Send the outbox\'s messages, queue the day-before reminders, preview a message (for cron)'
 complete -c artisanctl -n '__artisanctl_at \'\'' -a notifications -d 'The outbox: list messages, retry failed ones'
-complete -c artisanctl -n '__artisanctl_at \'\'' -a db -d 'Manage the embedded PostgreSQL cluster (the default database)'
+complete -c artisanctl -n '__artisanctl_at \'\'' -a db -d 'Manage the embedded PostgreSQL cluster (the default database); back up and restore any database'
 complete -c artisanctl -n '__artisanctl_at \'\'' -a migrate -d 'Apply, revert and inspect the schema migrations'
 complete -c artisanctl -n '__artisanctl_at \'\'' -a completion -d 'Print the completion script for bash, zsh or fish'
 complete -c artisanctl -n '__artisanctl_at \'\'' -a man -d 'Print the manual page (man/artisanctl.1)'
@@ -232,6 +232,9 @@ complete -c artisanctl -n '__artisanctl_at \'db\'' -a up -d 'Create (first time)
 complete -c artisanctl -n '__artisanctl_at \'db\'' -a down -d 'Stop the embedded cluster (its data stays)'
 complete -c artisanctl -n '__artisanctl_at \'db\'' -a status -d 'Show whether the embedded cluster is running (exit 69 when not)'
 complete -c artisanctl -n '__artisanctl_at \'db\'' -a env -d 'Print export lines that point psql and other tools at the embedded cluster'
+complete -c artisanctl -n '__artisanctl_at \'db\'' -a backup -d 'Write the whole database to FILE (pg_dump\'s custom format), encrypted with --encrypt'
+complete -c artisanctl -n '__artisanctl_at \'db\'' -a restore -d 'Restore a backup into the database, then check its schema as \'migrate status\' does'
+complete -c artisanctl -n '__artisanctl_at \'db backup\'' -l encrypt -d 'Encrypt with BACKUP_ENCRYPTION_KEY (AES-256-GCM), for a backup that leaves the machine'
 complete -c artisanctl -n '__artisanctl_at \'migrate\'' -a latest -d 'Apply every pending migration'
 complete -c artisanctl -n '__artisanctl_at \'migrate\'' -a rollback -d 'Revert the last migration, the last N, or all of them'
 complete -c artisanctl -n '__artisanctl_at \'migrate\'' -a status -d 'List the migrations: applied, pending, changed since applied, or unknown'

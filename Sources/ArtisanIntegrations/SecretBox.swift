@@ -12,17 +12,8 @@ import Foundation
 public struct SecretBox: Sendable {
     private let key: SymmetricKey
 
-    public static let keyHint = "make one with: head -c 32 /dev/urandom | base64, and set it as CALENDAR_ENCRYPTION_KEY (environment or .env)"
-
     public init(environment: [String: String]) throws {
-        guard let encoded = environment["CALENDAR_ENCRYPTION_KEY"], !encoded.isEmpty else {
-            throw ArtisanError(.permission, code: "ENCRYPTION_KEY_MISSING", "CALENDAR_ENCRYPTION_KEY is not set: calendar credentials cannot be stored or read",
-                               hint: Self.keyHint)
-        }
-        guard let bytes = Data(base64Encoded: encoded), bytes.count == 32 else {
-            throw ArtisanError(.permission, code: "ENCRYPTION_KEY_INVALID", "CALENDAR_ENCRYPTION_KEY must be 32 bytes in base64", hint: Self.keyHint)
-        }
-        key = SymmetricKey(data: bytes)
+        key = SymmetricKey(data: try EncryptionKeySetting.calendar.bytes(in: environment))
     }
 
     public func seal(_ secret: String) throws -> String {

@@ -153,7 +153,8 @@ public struct EmbeddedCluster: Sendable {
     }
 
     private func runTool(_ tool: String, _ arguments: [String]) throws {
-        let path = try toolPath(tool)
+        // Server programs are not on Debian's PATH: only ARTISANCTL_PG_BINDIR and /usr/lib/postgresql.
+        let path = try PostgresPrograms(binDirectory: binDirectory, searchPath: nil).path(of: tool)
         let command = runsAsRoot ? ["runuser", "-u", "postgres", "--", path] + arguments : [path] + arguments
         let outcome = try Subprocess.run(command)
         guard outcome.succeeded else {
@@ -161,17 +162,6 @@ public struct EmbeddedCluster: Sendable {
             throw ArtisanError(.unavailable, code: "DATABASE_UNAVAILABLE", "\(tool) failed: \(output)",
                                hint: tool == "pg_ctl" ? "see \(logFile)" : nil)
         }
-    }
-
-    /// `ARTISANCTL_PG_BINDIR`, else the newest `/usr/lib/postgresql/*/bin` that has the tool.
-    func toolPath(_ tool: String) throws -> String {
-        if let binDirectory { return binDirectory + "/" + tool }
-        for version in stride(from: 20, through: 12, by: -1) {
-            let path = "/usr/lib/postgresql/\(version)/bin/\(tool)"
-            if access(path, X_OK) == 0 { return path }
-        }
-        throw ArtisanError(.configuration, code: "CONFIGURATION_ERROR", "cannot find PostgreSQL's \(tool)",
-                           hint: "install postgresql (apt-get install postgresql) or set ARTISANCTL_PG_BINDIR")
     }
 
     // MARK: - Helpers

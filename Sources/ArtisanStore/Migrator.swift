@@ -18,6 +18,20 @@ public struct MigrationStatus: Sendable, Equatable {
     public let appliedAt: Timestamp?
 }
 
+/// A migration as a database records it (a backup carries the list).
+public struct AppliedMigration: Codable, Sendable, Equatable {
+    public let version: String
+    public let name: String
+    /// SHA-256 of its text when it was applied (`Migration.checksum`).
+    public let checksum: String
+
+    public init(version: String, name: String, checksum: String) {
+        self.version = version
+        self.name = name
+        self.checksum = checksum
+    }
+}
+
 /// Applies and reverts the embedded migrations. Each migration runs in its own transaction; the
 /// whole run holds a PostgreSQL advisory lock, so concurrent runs wait and then find nothing to do.
 public struct Migrator {
@@ -48,6 +62,12 @@ public struct Migrator {
             statuses.append(MigrationStatus(version: row.version, name: row.name, state: .unknown, appliedAt: row.appliedAt))
         }
         return statuses.sorted { $0.version < $1.version }
+    }
+
+    /// The migrations applied to the database, oldest first; none when it has no `schema_migrations`.
+    public func applied() throws -> [AppliedMigration] {
+        try appliedRows().values.sorted { $0.version < $1.version }
+            .map { AppliedMigration(version: $0.version, name: $0.name, checksum: $0.checksum) }
     }
 
     /// Applies every pending migration, oldest first; returns those it applied.

@@ -51,6 +51,35 @@ public final class PostgresConnection {
     /// The server's version number, e.g. 150018.
     public var serverVersion: Int { handle.map { Int(PQserverVersion($0)) } ?? 0 }
 
+    /// One setting of the open connection, as libpq reports it (`PQconninfo`): every value in effect,
+    /// whether it came from the connection string, a `PG*` variable, a service file or a default.
+    public struct Parameter: Sendable, Equatable {
+        public let keyword: String
+        public let value: String
+        /// The `PG*` variable libpq reads it from, if any.
+        public let environmentVariable: String?
+        /// A password-like setting, never to be shown.
+        public let isSecret: Bool
+    }
+
+    /// The settings this connection was made with, for a client program (pg_dump) to reach the same database.
+    public var parameters: [Parameter] {
+        guard let handle, let options = PQconninfo(handle) else { return [] }
+        defer { PQconninfoFree(options) }
+        var parameters: [Parameter] = []
+        var option = options
+        while let keyword = option.pointee.keyword {
+            if let value = option.pointee.val {
+                parameters.append(Parameter(
+                    keyword: String(cString: keyword), value: String(cString: value),
+                    environmentVariable: option.pointee.envvar.map { String(cString: $0) },
+                    isSecret: option.pointee.dispchar.map { String(cString: $0).contains("*") } ?? false))
+            }
+            option += 1
+        }
+        return parameters
+    }
+
     /// Runs a statement and returns every row.
     @discardableResult
     public func query(_ query: SQLQuery) throws -> [Row] {

@@ -4,10 +4,11 @@ import Glibc
 import Darwin
 #endif
 
-/// Runs a program to completion with posix_spawn: optional input on stdin, stdout and stderr
-/// collected apart. One poll loop writes the input while it reads both outputs, so neither a large
-/// input nor a large output can block the child or us.
-/// Used for PostgreSQL's own tools (initdb, pg_ctl) and by the tests to run artisanctl itself.
+/// Runs a program to completion with posix_spawn: input on stdin, stdout and stderr read apart.
+/// One poll loop writes the input while it reads both outputs, so neither a large input nor a
+/// large output can block the child or us.
+/// Used for PostgreSQL's own tools (initdb, pg_ctl, pg_dump, pg_restore) and by the tests to run
+/// artisanctl itself.
 public struct Subprocess {
     public struct Outcome: Sendable {
         public let status: Int32
@@ -18,10 +19,40 @@ public struct Subprocess {
         public var output: String { stdout + stderr }
     }
 
+    /// Runs a program with `input` as its whole stdin and collects both outputs.
     /// `environment` nil inherits this process's; `workingDirectory` nil keeps the current one.
     public static func run(
         _ arguments: [String], environment: [String: String]? = nil, input: String? = nil, workingDirectory: String? = nil
     ) throws -> Outcome {
+        var pending: [UInt8]? = Array((input ?? "").utf8)
+        var stdout: [UInt8] = [], stderr: [UInt8] = []
+        let status = try spawn(
+            arguments, environment: environment, workingDirectory: workingDirectory,
+            input: { defer { pending = nil }; return pending }, stdout: { stdout += $0 }, stderr: { stderr += $0 })
+        return Outcome(status: status, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
+    }
+
+    /// Runs a program whose data is too large to hold: its stdin is fed by `input` (called for more
+    /// until it returns nil), its stdout handed to `output` as it comes; of its stderr, the last
+    /// 64 KiB are kept. An error thrown by either closure kills the program (it must not finish on a
+    /// part of its input) and is thrown once it has exited.
+    public static func stream(
+        _ arguments: [String], environment: [String: String]? = nil,
+        input: () throws -> [UInt8]? = { nil }, output: ([UInt8]) throws -> Void = { _ in }
+    ) throws -> Outcome {
+        var stderr: [UInt8] = []
+        let status = try spawn(arguments, environment: environment, workingDirectory: nil, input: input, stdout: output) { bytes in
+            stderr += bytes
+            if stderr.count > 65_536 { stderr.removeFirst(stderr.count - 65_536) }
+        }
+        return Outcome(status: status, stdout: "", stderr: String(decoding: stderr, as: UTF8.self))
+    }
+
+    /// Starts the program, pumps its three streams until both outputs end, and returns its exit status.
+    private static func spawn(
+        _ arguments: [String], environment: [String: String]?, workingDirectory: String?,
+        input: () throws -> [UInt8]?, stdout: ([UInt8]) throws -> Void, stderr: ([UInt8]) -> Void
+    ) throws -> Int32 {
         let stdinPipe = try makePipe(), stdoutPipe = try makePipe(), stderrPipe = try makePipe()
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
@@ -58,11 +89,11 @@ public struct Subprocess {
             for descriptor in [stdinPipe.write, stdoutPipe.read, stderrPipe.read] { close(descriptor) }
             throw ArtisanSystemError.errno("cannot run \(arguments[0])", spawned)
         }
-        let (stdout, stderr) = exchange(Array((input ?? "").utf8), stdinPipe.write, stdoutPipe.read, stderrPipe.read)
+        let failure = exchange(pid, input, stdout, stderr, stdinPipe.write, stdoutPipe.read, stderrPipe.read)
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0, errno == EINTR {}
-        let exitStatus = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
-        return Outcome(status: exitStatus, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
+        if let failure { throw failure }
+        return (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
     }
 
     /// A pipe whose ends are closed on exec from the moment they exist (another thread spawning a
@@ -81,10 +112,14 @@ public struct Subprocess {
         return unsafeBitCast(symbol, to: Pipe2.self)(ends, flags)
     }
 
-    /// Writes `input` to the child's stdin (then closes it) while reading its stdout and stderr to
-    /// their ends. A child that stops reading early only cuts the input short: the SIGPIPE of that
-    /// write is blocked on this thread and consumed, not delivered to the process.
-    private static func exchange(_ input: [UInt8], _ stdin: Int32, _ stdout: Int32, _ stderr: Int32) -> ([UInt8], [UInt8]) {
+    /// Writes what `input` gives to the child's stdin (then closes it) while handing its stdout and
+    /// stderr to their readers, to their ends. A child that stops reading early only cuts the input
+    /// short: the SIGPIPE of that write is blocked on this thread and consumed, not delivered to the
+    /// process. The first error of `input` or `stdout` kills the child and is returned.
+    private static func exchange(
+        _ pid: pid_t, _ input: () throws -> [UInt8]?, _ stdout: ([UInt8]) throws -> Void, _ stderr: ([UInt8]) -> Void,
+        _ stdinDescriptor: Int32, _ stdoutDescriptor: Int32, _ stderrDescriptor: Int32
+    ) -> (any Error)? {
         var pipeSignal = sigset_t(), previousMask = sigset_t()
         sigemptyset(&pipeSignal)
         sigaddset(&pipeSignal, SIGPIPE)
@@ -97,13 +132,37 @@ public struct Subprocess {
             }
             pthread_sigmask(SIG_SETMASK, &previousMask, nil)
         }
-        _ = fcntl(stdin, F_SETFL, fcntl(stdin, F_GETFL) | O_NONBLOCK)
-        var outputs: [[UInt8]] = [[], []]
+        _ = fcntl(stdinDescriptor, F_SETFL, fcntl(stdinDescriptor, F_GETFL) | O_NONBLOCK)
         // Index 0 is stdin (written), 1 and 2 the outputs (read); a closed one gets fd -1.
-        var descriptors = [pollfd(fd: stdin, events: Int16(POLLOUT), revents: 0), pollfd(fd: stdout, events: Int16(POLLIN), revents: 0),
-                           pollfd(fd: stderr, events: Int16(POLLIN), revents: 0)]
-        var written = 0
-        if input.isEmpty { close(stdin); descriptors[0].fd = -1 }
+        var descriptors = [pollfd(fd: stdinDescriptor, events: Int16(POLLOUT), revents: 0),
+                           pollfd(fd: stdoutDescriptor, events: Int16(POLLIN), revents: 0),
+                           pollfd(fd: stderrDescriptor, events: Int16(POLLIN), revents: 0)]
+        var failure: (any Error)?
+        func fail(_ error: any Error) {
+            guard failure == nil else { return }
+            failure = error
+            kill(pid, SIGKILL)
+        }
+        func closeInput() {
+            close(stdinDescriptor)
+            descriptors[0].fd = -1
+        }
+        var pending: [UInt8] = [], written = 0
+        /// Refills `pending` from `input`; false when the input is over (or failed).
+        func refill() -> Bool {
+            while written == pending.count {
+                do {
+                    guard failure == nil, let more = try input() else { return false }
+                    pending = more
+                    written = 0
+                } catch {
+                    fail(error)
+                    return false
+                }
+            }
+            return true
+        }
+        if !refill() { closeInput() }
         var buffer = [UInt8](repeating: 0, count: 65_536)
         while descriptors[1].fd >= 0 || descriptors[2].fd >= 0 {
             if poll(&descriptors, nfds_t(descriptors.count), -1) < 0 {
@@ -111,26 +170,29 @@ public struct Subprocess {
                 break
             }
             if descriptors[0].fd >= 0, descriptors[0].revents != 0 {
-                let count = input[written...].withUnsafeBytes { write(stdin, $0.baseAddress, min($0.count, 65_536)) }
+                let count = pending[written...].withUnsafeBytes { write(stdinDescriptor, $0.baseAddress, min($0.count, 65_536)) }
                 if count > 0 { written += count }
                 if count < 0, errno == EPIPE { brokenPipe = true }
-                if written == input.count || (count < 0 && errno != EINTR && errno != EAGAIN) {
-                    close(stdin)
-                    descriptors[0].fd = -1
-                }
+                if (count < 0 && errno != EINTR && errno != EAGAIN) || !refill() { closeInput() }
             }
             for index in 1...2 where descriptors[index].fd >= 0 && descriptors[index].revents != 0 {
                 let count = read(descriptors[index].fd, &buffer, buffer.count)
                 if count > 0 {
-                    outputs[index - 1].append(contentsOf: buffer[0..<count])
+                    let bytes = Array(buffer[0..<count])
+                    if index == 2 {
+                        stderr(bytes)
+                    } else if failure == nil {
+                        do { try stdout(bytes) } catch { fail(error) }
+                    }
                 } else if count == 0 || errno != EINTR {
                     close(descriptors[index].fd)
                     descriptors[index].fd = -1
                 }
             }
+            if failure != nil, descriptors[0].fd >= 0 { closeInput() }
         }
-        if descriptors[0].fd >= 0 { close(stdin) }
-        return (outputs[0], outputs[1])
+        if descriptors[0].fd >= 0 { close(stdinDescriptor) }
+        return failure
     }
 }
 

@@ -101,7 +101,7 @@ struct CompletionTests {
     @Test("fish completes", arguments: [
         ("artisanctl migrate ro", ["rollback"]),
         ("artisanctl migrate ", ["latest", "make", "rollback", "status"]),
-        ("artisanctl db ", ["down", "env", "status", "up"]),
+        ("artisanctl db ", ["backup", "down", "env", "restore", "status", "up"]),
         ("artisanctl migrate rollback --st", ["--steps"]),
         ("artisanctl --output ", ["csv", "json", "table"]),
         ("artisanctl --output=", ["--output=csv", "--output=json", "--output=table"]),

@@ -86,7 +86,7 @@ struct HelpTests {
     @Test func groupListsItsVerbsAndPointsAtHelp() throws {
         let text = try render(["db"])
         #expect(section("Usage:", of: text) == ["  artisanctl db <command> [flags]"])
-        #expect(section("Commands:", of: text).map { String($0.dropFirst(2).prefix { $0 != " " }) } == ["up", "down", "status", "env"])
+        #expect(section("Commands:", of: text).map { String($0.dropFirst(2).prefix { $0 != " " }) } == ["up", "down", "status", "env", "backup", "restore"])
         #expect(text.hasSuffix("Run 'artisanctl help db <command>' for more about a command.\n"))
     }
 
@@ -141,11 +141,11 @@ struct CommandTreeTests {
         #expect(paths.first == "")
         // Each group is followed at once by its own commands, depth first.
         #expect(paths.filter { $0.hasPrefix("db") || $0.hasPrefix("migrate") } == [
-            "db", "db up", "db down", "db status", "db env",
+            "db", "db up", "db down", "db status", "db env", "db backup", "db restore",
             "migrate", "migrate latest", "migrate rollback", "migrate status", "migrate make",
         ])
         let db = try #require(paths.firstIndex(of: "db"))
-        #expect(Array(paths[db..<db + 5]) == ["db", "db up", "db down", "db status", "db env"])
+        #expect(Array(paths[db..<db + 7]) == ["db", "db up", "db down", "db status", "db env", "db backup", "db restore"])
         #expect(Array(paths.suffix(4)) == ["completion", "man", "help", "shell"])
     }
 

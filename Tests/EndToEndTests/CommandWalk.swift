@@ -55,6 +55,9 @@ enum CommandWalk {
         case "calendars connect apple": Setup(flags: ["username": "lea", "url": "http://127.0.0.1:1/"], switches: ["--password-stdin"], stdin: "password\n")
         case "calendars disconnect": Setup(arguments: ["provider": "apple"], switches: ["--yes"])
         case "db up": Setup(environment: ["ARTISANCTL_PG_BINDIR": "/nonexistent"])
+        case "db backup":
+            Setup(arguments: ["file": "walk.backup"], switches: ["--encrypt"],
+                  environment: ["BACKUP_ENCRYPTION_KEY": Data(repeating: 9, count: 32).base64EncodedString()])
         case "migrate rollback": Setup(switches: ["--yes"])
         case "migrate make": Setup(arguments: ["name": "add_thing"])
         case "completion": Setup(arguments: ["shell": "bash"])
@@ -72,7 +75,7 @@ enum CommandWalk {
     /// Where each setting from the environment is read.
     static let environmentSlots = [
         "availability": ["ARTISANCTL_NOW", "ARTISANCTL_HTTP_TIMEOUT", "TZDIR", "DATABASE_URL"],
-        "sync calendars": ["CALENDAR_ENCRYPTION_KEY"], "db status": ["XDG_DATA_HOME"],
+        "sync calendars": ["CALENDAR_ENCRYPTION_KEY"], "db status": ["XDG_DATA_HOME"], "db backup": ["BACKUP_ENCRYPTION_KEY"],
         "calendars connect google": ["GOOGLE_OAUTH_BASE"], "calendars connect outlook": ["MS_LOGIN_BASE"],
     ]
 

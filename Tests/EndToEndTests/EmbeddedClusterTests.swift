@@ -6,7 +6,7 @@ import TestSupport
 /// `db up | env | status | down` with a real private cluster in a temporary XDG_DATA_HOME.
 @Suite("the embedded cluster, end to end")
 struct EmbeddedClusterTests {
-    @Test("db up creates and starts a cluster that every command then uses; db down stops it")
+    @Test("db up creates and starts a cluster that every command then uses, backups included; db down stops it")
     func lifecycle() throws {
         // Reachable by the postgres user when the tests run as root.
         let home = "/tmp/artisanctl-e2e-\(UUID().uuidString.prefix(8))"
@@ -47,6 +47,13 @@ struct EmbeddedClusterTests {
             ["/bin/sh", "-c", "eval \"$1\" && psql -X -At -c 'SELECT count(*) FROM schema_migrations'", "sh", env.stdout],
             environment: environment)
         #expect(psql.stdout == "\(Migration.embedded.count)\n", "\(psql.stderr)")
+
+        // A backup of the embedded cluster restores into it, over what it holds, with --yes.
+        let backup = try Binary.run(["db", "backup", "\(home)/embedded.backup"], environment: environment)
+        #expect(backup.status == 0, "\(backup.stderr)")
+        let restore = try Binary.run(["db", "restore", "\(home)/embedded.backup", "--yes"], environment: environment)
+        #expect(restore.status == 0, "\(restore.stderr)")
+        #expect(restore.stdout.contains("into database artisanconnect, replacing what it held; every migration is applied"))
 
         let down = try Binary.run(["db", "down"], environment: environment)
         #expect(down.status == 0)

@@ -1,17 +1,18 @@
 import ArtisanCore
 import ArtisanStore
 
-/// `db up | down | status | env`: the embedded PostgreSQL cluster.
+/// `db up | down | status | env`: the embedded PostgreSQL cluster; `db backup | restore` (BackupCommands.swift).
 enum DatabaseCommands {
     static let command = Command(
-        "db", abstract: "Manage the embedded PostgreSQL cluster (the default database)",
+        "db", abstract: "Manage the embedded PostgreSQL cluster (the default database); back up and restore any database",
         discussion: """
             'db up' creates (the first time) and starts a private PostgreSQL cluster under \
             $XDG_DATA_HOME/artisanctl/pg (default ~/.local/share/artisanctl/pg; /var/lib/artisanctl/pg for \
             root, whose cluster runs as the postgres user). It listens only on a unix socket inside that \
             directory. When no database is configured, every command uses it while it runs.
+            'db backup' and 'db restore' work on the configured database, whichever it is.
             """,
-        subcommands: [up, down, status, env]
+        subcommands: [up, down, status, env, backup, restore]
     )
 
     static func cluster(_ context: Context) -> EmbeddedCluster { EmbeddedCluster.locate(environment: context.environment) }
