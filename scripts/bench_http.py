@@ -5,6 +5,7 @@ PostgreSQL running the endpoint's own queries through pgbench (the work with no 
 Targets: GET /availability at least 50% of the lower ceiling; p99 of POST /bookings below 50 ms
 under 50 concurrent clients. Availability reads the synced busy blocks: no calendar provider is
 called while it answers."""
+import json
 import os
 import re
 import subprocess
@@ -20,12 +21,14 @@ def start_server(artisanctl, env):
     server = subprocess.Popen(artisanctl("serve", "--port", "0", "--db-pool", str(POOL)), stderr=subprocess.PIPE,
                               stdout=subprocess.DEVNULL, env=dict(env, RATE_LIMIT="off", WEBHOOK_RATE_LIMIT="off"))
     line = server.stderr.readline().decode().strip()
-    if not line.startswith("listening on "):
+    # serve logs JSON lines by default: the first says where it listens ("address"); as text, "listening on URL".
+    address = json.loads(line).get("address") if line.startswith("{") else line[len("listening on "):]
+    if not address or not address.startswith("http"):
         server.kill()
         raise SystemExit(f"bench: serve did not start: {line}")
     # The request log goes to stderr: drain it so the server never blocks on a full pipe.
     subprocess.Popen(["cat"], stdin=server.stderr, stdout=subprocess.DEVNULL)
-    return server, line[len("listening on "):]
+    return server, address
 
 
 def wrk(url, script=None):

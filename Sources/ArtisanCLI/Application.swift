@@ -70,6 +70,9 @@ public enum Application {
         ("ARTISANCTL_NOW", "An ISO 8601 instant that replaces the clock, for reproducible runs."),
         ("ARTISANCTL_HTTP_TIMEOUT", "Seconds a request to a calendar provider or Stripe may take before it counts as failed: 1 to 300 (default 20)."),
         ("NO_COLOR", "When set, output is never coloured."),
+        ("LOG_FORMAT", "text or json: the log's format when --log-format is not given (default text, json for serve)."),
+        ("LOG_LEVEL", "trace, debug, info, notice, warn, error or critical: the least grave record logged, unless --verbose (debug) "
+         + "or --quiet (error) is given (default warn, info for serve)."),
         ("XDG_STATE_HOME", "Where the shell keeps its history: $XDG_STATE_HOME/artisanctl/history (default ~/.local/state/artisanctl/history)."),
         ("CALENDAR_ENCRYPTION_KEY", "32 random bytes in base64 that encrypt calendar tokens and passwords (head -c 32 /dev/urandom | base64)."),
         ("BACKUP_ENCRYPTION_KEY", "32 random bytes in base64 that 'db backup --encrypt' seals backups with (AES-256-GCM) and 'db restore' opens them with."),
@@ -137,13 +140,18 @@ public enum Application {
             case .version:
                 context.stdout.line("artisanctl \(version)")
             case .run(let invocation):
-                try context.configure(with: GlobalOptions(invocation))
+                try context.configure(with: GlobalOptions(invocation), personalValues: invocation.personalValues,
+                                      logDefaults: invocation.path == ["serve"] ? .server : .command)
                 try invocation.command.run?(invocation, context)
             }
             return ExitStatus.success.rawValue
         } catch {
             context.stdout.flush()
-            return ErrorReporter.report(error, to: context.stderr, json: wantsJSONErrors || context.options.json).rawValue
+            var log = context.log
+            // Failed before the flags were applied (a malformed command line): as asked for, if at all.
+            if log.format == .text { log.format = LogSettings.requestedFormat(arguments, environment: context.environment) }
+            return ErrorReporter.report(error, to: context.stderr, json: wantsJSONErrors || context.options.json,
+                                        log: log.format == .json ? log : nil).rawValue
         }
     }
 }

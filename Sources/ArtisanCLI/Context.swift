@@ -18,6 +18,9 @@ public final class Context: @unchecked Sendable {
     /// Seconds each calendar provider request may take: `ARTISANCTL_HTTP_TIMEOUT`, default 20.
     public private(set) var httpTimeout = 20
     public private(set) var logger: Logger
+    /// Where the logger writes, also used directly for what is written whatever the level: the
+    /// notes and, in JSON, the error report and the server's address.
+    private(set) var log: LogWriter
     /// Reads answers to prompts; nil when nothing can be asked (the shell and the terminal set it).
     public var lineReader: (any LineReading)?
 
@@ -34,11 +37,13 @@ public final class Context: @unchecked Sendable {
         self.tree = tree
         self.clock = clock
         self.logger = Logger(label: "artisanctl") { _ in SwiftLogNoOpLogHandler() }
+        self.log = LogWriter(sink: stderr, format: .text, redactor: Redactor(environment: environment), clock: clock)
     }
 
     /// Applies the global flags: loads the env file, reads the settings of the environment (a bad
-    /// one is a configuration error, exit 78), sets up logging and the clock.
-    func configure(with options: GlobalOptions) throws {
+    /// one is a configuration error, exit 78), sets up logging and the clock. `personalValues`
+    /// (the names, e-mails and phones typed on the command line) are masked in every log line.
+    func configure(with options: GlobalOptions, personalValues: [String] = [], logDefaults: LogSettings.Defaults = .command) throws {
         self.options = options
         let path = options.envFile ?? (workingDirectory + "/.env")
         if let text = try EnvironmentFile.read(path: path) {
@@ -46,6 +51,9 @@ public final class Context: @unchecked Sendable {
         } else if let explicit = options.envFile {
             throw ArtisanError.configuration("--env-file: \(explicit) does not exist")
         }
+        // Known first, so that a bad setting below is reported in the format asked for.
+        log = LogWriter(sink: stderr, format: try LogSettings.format(options, environment: environment, defaults: logDefaults),
+                        redactor: Redactor(environment: environment, personalValues: personalValues), clock: clock)
         if let now = environment["ARTISANCTL_NOW"] {
             guard let instant = Timestamp(iso8601: now) else {
                 throw ArtisanError.configuration("ARTISANCTL_NOW: expected an ISO 8601 instant with an offset, such as 2026-11-24T09:00:00+01:00")
@@ -58,8 +66,8 @@ public final class Context: @unchecked Sendable {
             }
             httpTimeout = seconds
         }
-        let level: Logger.Level = options.verbose ? .debug : options.quiet ? .error : .warning
-        let handler = StderrLogHandler(sink: stderr, format: options.logFormat, level: level, redactor: Redactor(environment: environment))
+        log.clock = clock
+        let handler = StderrLogHandler(writer: log, level: try LogSettings.level(options, environment: environment, defaults: logDefaults))
         logger = Logger(label: "artisanctl") { _ in handler }
     }
 

@@ -1,5 +1,6 @@
 import ArtisanCore
 import ArtisanStore
+import Logging
 
 /// The one place where an error becomes a message on stderr and an exit status.
 struct ErrorReporter {
@@ -34,12 +35,19 @@ struct ErrorReporter {
         }
     }
 
-    static func report(_ error: any Error, to sink: any TextSink, json: Bool) -> ExitStatus {
+    /// `json` (`--json`) prints `{"error":{…}}`; otherwise `log`, when given (`--log-format json`),
+    /// writes the error as a log record (message, code, hint, exit status), redacted like the rest.
+    static func report(_ error: any Error, to sink: any TextSink, json: Bool, log: LogWriter? = nil) -> ExitStatus {
         // Whatever had to be said was said already: only the status is left to give.
         if let request = error as? ExitRequest { return request.status }
         let described = describe(error)
         let message = printable(described.message), hint = described.hint.map(printable)
-        if json {
+        if !json, let log {
+            var fields: Logger.Metadata = ["code": .string(described.code),
+                                           "exitStatus": .stringConvertible(ExitStatus(described.kind).rawValue)]
+            if let hint { fields["hint"] = .string(hint) }
+            log.write(.error, message, fields: fields)
+        } else if json {
             var fields = [("code", described.code), ("message", message)]
             if let hint { fields.append(("hint", hint)) }
             let body = fields.map { "\(JSONText.quoted($0.0)):\(JSONText.quoted($0.1))" }.joined(separator: ",")

@@ -15,7 +15,8 @@ public struct GlobalOptions: Sendable {
     public var verbose = false
     public var envFile: String?
     public var yes = false
-    public var logFormat: LogFormat = .text
+    /// nil when `--log-format` is not given: `LogSettings` falls back on LOG_FORMAT, then the default.
+    public var logFormat: LogFormat?
 
     static let flags: [Flag] = [
         Flag("database", short: "d", value: "URL", help: "PostgreSQL URL or key=value string (overrides DATABASE_URL and PG* variables)"),
@@ -24,8 +25,9 @@ public struct GlobalOptions: Sendable {
         Flag("json", help: "Same as --output json; errors also go to stderr as JSON"),
         Flag("no-color", help: "Never colour the output (NO_COLOR is honoured too)"),
         Flag("quiet", short: "q", help: "Print only errors on stderr"),
-        Flag("verbose", short: "v", help: "Log what is done on stderr"),
-        Flag("log-format", value: "FORMAT", choices: LogFormat.allCases.map(\.rawValue), help: "Log lines as text or JSON"),
+        Flag("verbose", short: "v", help: "Log what is done on stderr (debug level; LOG_LEVEL sets another)"),
+        Flag("log-format", value: "FORMAT", choices: LogFormat.allCases.map(\.rawValue),
+             help: "Log lines as text or JSON, secrets and personal data masked (default text, json for serve; LOG_FORMAT)"),
         Flag("env-file", value: "FILE", help: "Read settings from FILE instead of ./.env", completion: .file),
         Flag("yes", short: "y", help: "Answer yes to confirmations (needed for destructive commands without a terminal)"),
         Flag("help", short: "h", help: "Show help for the command"),
@@ -42,7 +44,7 @@ public struct GlobalOptions: Sendable {
         verbose = invocation.isSet("verbose")
         envFile = invocation.value("env-file")
         yes = invocation.isSet("yes")
-        logFormat = invocation.value("log-format").flatMap(LogFormat.init(rawValue:)) ?? .text
+        logFormat = invocation.value("log-format").flatMap(LogFormat.init(rawValue:))
     }
 
     public init() {}

@@ -28,6 +28,12 @@ public struct Invocation: Sendable {
 
     public func arguments(_ name: String) -> [String] { argumentValues[name] ?? [] }
 
+    /// The personal data typed on the command line (names, e-mails, phones, a customer searched
+    /// for, a calendar account): the redactor masks them in every log line of the run.
+    var personalValues: [String] {
+        ["name", "email", "phone", "customer", "username"].flatMap(values) + arguments("email")
+    }
+
     /// The full command name, e.g. `migrate status`.
     public var commandName: String { path.joined(separator: " ") }
 }

@@ -20,7 +20,8 @@ enum NotificationGatewayFactory {
     static func gateway(_ context: Context, pace: NotificationSettings.Pace, renderer: MustacheRenderer) -> NotificationGateway {
         // Right after a booking change: one short try; `notify send` takes its time and retries.
         let timeout = pace == .immediate ? min(context.httpTimeout, 5) : context.httpTimeout
-        let transport: any HTTPTransport = pace == .immediate ? CurlTransport() : ProviderFactory.transport()
+        let transport: any HTTPTransport = pace == .immediate
+            ? LoggedTransport(inner: CurlTransport(), logger: context.logger) : ProviderFactory.transport(context)
         var missing: [OutgoingMessage.Channel: String] = [:]
         var email: (any NotificationChannel)?
         do {

@@ -32,7 +32,7 @@ struct OutputWriter {
             for record in records { context.stdout.line(csvLine(record, columns)) }
         case .table:
             if records.isEmpty, let empty {
-                if !context.options.quiet { context.stderr.line(empty) }
+                context.note(empty)
                 return
             }
             let rows = records.map { record in columns.map { $0.value(record) } }

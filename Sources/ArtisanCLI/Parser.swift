@@ -27,7 +27,8 @@ public struct Parser {
 
         func record(_ flag: Flag, _ value: String?) throws {
             if let value, !flag.choices.isEmpty, !flag.choices.contains(value) {
-                throw ArtisanError.usage("--\(flag.long) must be one of \(flag.choices.joined(separator: ", ")), not '\(value)'")
+                throw ArtisanError.usage("--\(flag.long) must be one of \(flag.choices.joined(separator: ", ")), not '\(value)'",
+                                         hint: Suggestion.closest(to: value, among: flag.choices).map { "did you mean '\($0)'?" })
             }
             flagValues[flag.long, default: []].append(value ?? "true")
         }

@@ -8,7 +8,7 @@ enum PaymentGatewayFactory {
 
     static func gateway(_ context: Context) -> PaymentGateway? {
         guard isConfigured(context), let key = context.environment["STRIPE_SECRET_KEY"] else { return nil }
-        let client = StripeClient(transport: ProviderFactory.transport(), secretKey: key,
+        let client = StripeClient(transport: ProviderFactory.transport(context), secretKey: key,
                                   apiBase: context.environment["STRIPE_API_BASE"] ?? "https://api.stripe.com", requestTimeout: context.httpTimeout)
         let base = context.environment["PUBLIC_BASE_URL"].map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
         return PaymentGateway(provider: client, publicBaseURL: base?.isEmpty == false ? base : nil)

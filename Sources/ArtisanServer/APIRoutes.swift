@@ -60,12 +60,12 @@ public enum APIRoutes {
         table.filter(\.documented).map { "\($0.method.rawValue) \($0.path)" }
     }
 
-    static func router(_ environment: ServerEnvironment, log: ServerLog) -> Router<ServerRequestContext> {
+    static func router(_ environment: ServerEnvironment) -> Router<ServerRequestContext> {
         let router = Router(context: ServerRequestContext.self)
-        router.add(middleware: RequestLogMiddleware(log: log))
+        router.add(middleware: RequestLogMiddleware(logger: environment.logger))
         router.add(middleware: SecurityHeadersMiddleware())
         router.add(middleware: AllowListCORSMiddleware(origins: environment.settings.corsOrigins))
-        router.add(middleware: ErrorMiddleware(log: log))
+        router.add(middleware: ErrorMiddleware(logger: environment.logger))
         router.add(middleware: RateLimitMiddleware(settings: environment.settings))
         router.add(middleware: BodyLimitMiddleware())
         for route in table {

@@ -10,12 +10,14 @@ import ServiceLifecycle
 /// pool closed.
 public enum ArtisanHTTPServer {
     /// Runs until stopped; `ready` gets the address actually bound (port 0 picks a free one).
-    public static func run(_ environment: ServerEnvironment, log: ServerLog, ready: @escaping @Sendable (String) -> Void) async throws {
-        var logger = Logger(label: "artisanctl.serve")
+    public static func run(_ environment: ServerEnvironment, ready: @escaping @Sendable (String) -> Void) async throws {
+        // Hummingbird's and the service group's own lines (a client's reset connection, "Shutting
+        // down") stay out; what they would report as critical still goes through our handler.
+        var logger = environment.logger
         logger.logLevel = .critical
         let settings = environment.settings
         let application = Application(
-            router: APIRoutes.router(environment, log: log),
+            router: APIRoutes.router(environment),
             configuration: .init(address: .hostname(settings.host, port: settings.port)),
             onServerRunning: { channel in
                 ready("http://\(settings.host):\(channel.localAddress?.port ?? settings.port)")
@@ -36,7 +38,7 @@ public enum ArtisanHTTPServer {
             throw listenFailure(error, settings)
         }
         if !environment.pool.close(waiting: .seconds(2)) {
-            log.write("warn", "shutdown: a database query was still running after the grace period; its connection is abandoned")
+            environment.logger.warning("shutdown: a database query was still running after the grace period; its connection is abandoned")
         }
     }
 

@@ -12,7 +12,8 @@ struct HealthRoutes {
 
     func ready() async throws -> Response {
         let pending = try await environment.run { _, connection in
-            try Migrator(connection: connection, logger: .init(label: "readyz")).status().filter { $0.state == .pending || $0.state == .changed }.count
+            try Migrator(connection: connection, logger: environment.logger).status()
+                .filter { $0.state == .pending || $0.state == .changed }.count
         }
         guard pending == 0 else { throw APIError.unavailable("\(pending) migration(s) not applied: run 'artisanctl migrate latest'", retryAfter: 30) }
         return JSONBody.response(Status(status: "ready"))

@@ -1,13 +1,14 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import Logging
 
 /// Outermost: gives the request its id (a sane incoming `X-Request-Id`, else a new UUID), sets
 /// it on the answer, and logs one line per request: id, method, route, status, duration.
 struct RequestLogMiddleware: RouterMiddleware {
     typealias Context = ServerRequestContext
     static let header = HTTPField.Name("X-Request-Id")!
-    let log: ServerLog
+    let logger: Logger
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
@@ -22,10 +23,10 @@ struct RequestLogMiddleware: RouterMiddleware {
         response.headers[Self.header] = context.requestID
         let elapsed = ContinuousClock.now - started
         let milliseconds = Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)
-        log.write(response.status.code >= 500 ? "error" : "info", "request", [
-            ("requestId", .string(context.requestID)), ("method", .string(request.method.rawValue)),
-            ("route", .string(Self.route(context.endpointPath))), ("status", .int(response.status.code)),
-            ("durationMs", .int(milliseconds)),
+        logger.log(level: response.status.code >= 500 ? .error : .info, "request", metadata: [
+            "requestId": .string(context.requestID), "method": .string(request.method.rawValue),
+            "route": .string(Self.route(context.endpointPath)), "status": .stringConvertible(response.status.code),
+            "durationMs": .stringConvertible(milliseconds),
         ])
         return response
     }
@@ -50,7 +51,7 @@ struct RequestLogMiddleware: RouterMiddleware {
 /// with the request id, never to the client.
 struct ErrorMiddleware: RouterMiddleware {
     typealias Context = ServerRequestContext
-    let log: ServerLog
+    let logger: Logger
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
@@ -58,8 +59,8 @@ struct ErrorMiddleware: RouterMiddleware {
         } catch {
             let answer = APIError.from(error)
             if let detail = answer.detail {
-                log.write(answer.status.code >= 500 && answer.status != .serviceUnavailable ? "error" : "warn", detail,
-                          [("requestId", .string(context.requestID)), ("code", .string(answer.code))])
+                logger.log(level: answer.status.code >= 500 && answer.status != .serviceUnavailable ? .error : .warning, "\(detail)",
+                           metadata: ["requestId": .string(context.requestID), "code": .string(answer.code)])
             }
             return answer.response
         }

@@ -85,7 +85,7 @@ public struct Migrator {
             let applied = try appliedRows()
             let pending = migrations.filter { applied[$0.version] == nil }
             for migration in pending {
-                logger.info("applying migration", metadata: ["version": "\(migration.version)", "name": "\(migration.name)"])
+                logger.info("applying migration", metadata: ["version": "\(migration.version)", "migration": "\(migration.name)"])
                 try connection.withTransaction {
                     try connection.executeScript(migration.up)
                     try connection.execute("""
@@ -114,7 +114,7 @@ public struct Migrator {
                         hint: "roll it back with the artisanctl build that applied it"
                     )
                 }
-                logger.info("reverting migration", metadata: ["version": "\(migration.version)", "name": "\(migration.name)"])
+                logger.info("reverting migration", metadata: ["version": "\(migration.version)", "migration": "\(migration.name)"])
                 try connection.withTransaction {
                     try connection.executeScript(migration.down)
                     try connection.execute("DELETE FROM schema_migrations WHERE version = \(migration.version)")

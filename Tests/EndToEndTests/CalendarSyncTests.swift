@@ -16,19 +16,26 @@ struct CalendarSyncTests {
     let environment: [String: String]
     let transport = CurlTransport()
 
+    /// Radicale in a directory of its own, user `lea` with `password`; its calendar `work` made.
+    static func startRadicale() throws -> (server: FakeServer, calendarURL: String) {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("radicale-\(UUID().uuidString)").path
+        let radicale = try FakeServer.start("radicale", arguments: [directory, "lea", password], python: FakeServer.venvPython)
+        let calendarURL = radicale.url + "/lea/work/"
+        let authorization = "Basic " + Data("lea:\(password)".utf8).base64EncodedString()
+        let made = try CurlTransport().send(HTTPRequest(method: "MKCALENDAR", url: calendarURL, headers: [("Authorization", authorization)]))
+        guard made.status == 201 else { throw NotJSON(text: "MKCALENDAR: \(made.status) \(made.text)") }
+        return (radicale, calendarURL)
+    }
+
     init() throws {
         database = try TestDatabase.migrated()
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("radicale-\(UUID().uuidString)").path
-        radicale = try FakeServer.start("radicale", arguments: [directory, "lea", Self.password], python: FakeServer.venvPython)
-        calendarURL = radicale.url + "/lea/work/"
+        (radicale, calendarURL) = try Self.startRadicale()
         var environment = database.environment
         environment["CALENDAR_ENCRYPTION_KEY"] = Self.key
         environment["ARTISANCTL_NOW"] = "2026-11-24T09:00:00+01:00"
         self.environment = environment
         let demo = FakeServer.fixtures.deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("scripts/demo/catalogue.json").path
         try expectSuccess(["catalog", "apply", "-f", demo])
-        let made = try dav("MKCALENDAR", calendarURL, body: nil)
-        #expect(made.status == 201, "MKCALENDAR: \(made.status) \(made.text)")
     }
 
     @discardableResult

@@ -77,6 +77,7 @@ enum CommandWalk {
         "availability": ["ARTISANCTL_NOW", "ARTISANCTL_HTTP_TIMEOUT", "TZDIR", "DATABASE_URL"],
         "sync calendars": ["CALENDAR_ENCRYPTION_KEY"], "db status": ["XDG_DATA_HOME"], "db backup": ["BACKUP_ENCRYPTION_KEY"],
         "calendars connect google": ["GOOGLE_OAUTH_BASE"], "calendars connect outlook": ["MS_LOGIN_BASE"],
+        "services list": ["LOG_FORMAT", "LOG_LEVEL"],
     ]
 
     enum Slot {

@@ -13,11 +13,15 @@ final class NotifyWorld: @unchecked Sendable {
     let twilio: ProviderFake
     var transport = "smtp"
     var now = CatalogueWorld.now
+    /// `user:password` the SMTP server requires (in SMTP_URL), or nil for none.
+    let smtpCredentials: String?
 
-    init() throws {
-        world = try CatalogueWorld.demo()
+    /// On `world` when given (another world's database, such as a StripeWorld's), else a new demo one.
+    init(world existing: CatalogueWorld? = nil, smtpCredentials: String? = nil) throws {
+        world = try existing ?? CatalogueWorld.demo()
+        self.smtpCredentials = smtpCredentials
         try world.succeed("artisan", "set", "--plan", "pro", "--phone", "+33612345678")
-        sink = try SMTPSink()
+        sink = try SMTPSink(arguments: smtpCredentials.map { ["--auth", $0] } ?? [])
         sendgrid = try ProviderFake("sendgrid")
         twilio = try ProviderFake("twilio")
     }
@@ -25,7 +29,7 @@ final class NotifyWorld: @unchecked Sendable {
     deinit { sink.stop() }
 
     var environment: [String: String] {
-        ["EMAIL_TRANSPORT": transport, "EMAIL_FROM": "Atelier Léa <contact@atelier-lea.fr>", "SMTP_URL": sink.url(),
+        ["EMAIL_TRANSPORT": transport, "EMAIL_FROM": "Atelier Léa <contact@atelier-lea.fr>", "SMTP_URL": sink.url(credentials: smtpCredentials),
          "SENDGRID_API_KEY": "SG.test_artisan", "SENDGRID_API_BASE": sendgrid.url,
          "TWILIO_ACCOUNT_SID": "AC_test_artisan", "TWILIO_AUTH_TOKEN": "twilio_test_token", "TWILIO_PHONE_NUMBER": "+33700000000",
          "TWILIO_API_BASE": twilio.url, "MANAGE_URL_BASE": "https://book.example/manage", "ARTISANCTL_NOW": now, "ARTISANCTL_HTTP_TIMEOUT": "2"]

@@ -108,6 +108,8 @@ func attempt(_ body: () throws -> HTTPExchange.Answer) -> Result<HTTPExchange.An
 
 /// `serve` started with `arguments` and `environment` must stop before listening: exit `status`,
 /// one line on stderr, naming `name`, nothing on stdout. Killed after a minute if it listened after all.
+/// serve logs JSON by default: the line is the error's record (level, message, exit status); with
+/// `--log-format text` among `arguments`, `artisanctl: error: …`.
 func expectServeRefused(_ world: CatalogueWorld, _ arguments: [String] = [], environment: [String: String] = [:],
                         status: Int32, naming name: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
     let port = arguments.contains("--port") ? [] : ["--port", "0"]
@@ -117,7 +119,15 @@ func expectServeRefused(_ world: CatalogueWorld, _ arguments: [String] = [], env
     let what = "serve \(arguments) \(environment)"
     #expect(result.status == status, "\(what): exit \(result.status) \(result.stderr)", sourceLocation: sourceLocation)
     #expect(lines(result.stderr).count == 1, "\(what): \(result.stderr)", sourceLocation: sourceLocation)
-    #expect(result.stderr.hasPrefix("artisanctl: error: "), "\(what): \(result.stderr)", sourceLocation: sourceLocation)
-    #expect(result.stderr.contains(name), "\(what) does not name \(name): \(result.stderr)", sourceLocation: sourceLocation)
+    if arguments.contains("text") {
+        #expect(result.stderr.hasPrefix("artisanctl: error: "), "\(what): \(result.stderr)", sourceLocation: sourceLocation)
+        #expect(result.stderr.contains(name), "\(what) does not name \(name): \(result.stderr)", sourceLocation: sourceLocation)
+    } else {
+        let record = try logRecords(result.stderr).first ?? [:]
+        #expect(record["level"] as? String == "error" && record["exitStatus"] as? Int == Int(status), "\(what): \(result.stderr)",
+                sourceLocation: sourceLocation)
+        #expect((record["message"] as? String)?.contains(name) == true, "\(what) does not name \(name): \(result.stderr)",
+                sourceLocation: sourceLocation)
+    }
     #expect(result.stdout.isEmpty, "\(what): \(result.stdout)", sourceLocation: sourceLocation)
 }

@@ -91,6 +91,14 @@ final class WalkWorker {
         guard result.status != 0 else { return nil }
         if changed { return "exit \(result.status) but rows changed" }
         let oneError = lines.count >= 1 && lines.count <= 2 && lines[0].hasPrefix("artisanctl: error: ") && lines.dropFirst().allSatisfy { $0.hasPrefix("hint: ") }
+            || lines.count == 1 && isErrorRecord(String(lines[0]), status: result.status)
         return oneError ? nil : "exit \(result.status), stderr is not one error line: \(result.stderr.prefix(500).debugDescription)"
+    }
+
+    /// The error as a JSON log record (serve logs JSON by default): level error, a message, the exit status.
+    static func isErrorRecord(_ line: String, status: Int32) -> Bool {
+        guard let record = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else { return false }
+        return record["level"] as? String == "error" && (record["message"] as? String)?.isEmpty == false
+            && record["exitStatus"] as? Int == Int(status)
     }
 }

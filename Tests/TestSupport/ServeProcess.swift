@@ -1,13 +1,14 @@
 import Foundation
 
 /// `artisanctl serve --port 0` as a real process: started with exactly `environment`, ready once
-/// it printed `listening on URL` on stderr; the rest of its stderr (the JSON log) is kept.
+/// it said where it listens on stderr (`listening on URL`, or a JSON line with that message and
+/// the `address`); every other line of its stderr (the log) is kept.
 public final class ServeProcess: @unchecked Sendable {
     public let url: String
     public let port: Int
     public let pid: pid_t
     private let process: Process
-    private let log = LogBuffer()
+    private let log: LogBuffer
     private let finished = DispatchSemaphore(value: 0)
 
     public struct NotStarted: Error, CustomStringConvertible {
@@ -30,16 +31,20 @@ public final class ServeProcess: @unchecked Sendable {
         try process.run()
         self.process = process
         pid = process.processIdentifier
-        var first = Data()
         let reader = errors.fileHandleForReading
-        while let byte = try reader.read(upToCount: 1), !byte.isEmpty, byte != Data("\n".utf8) { first.append(byte) }
-        let line = String(decoding: first, as: UTF8.self)
-        guard line.hasPrefix("listening on "), let port = Int(line.split(separator: ":").last ?? "") else {
+        let log = LogBuffer()
+        self.log = log
+        var address: String?
+        // Lines logged before it (`--verbose`) are the log's too.
+        while address == nil, let line = try Self.readLine(reader) {
+            if let found = Self.listeningAddress(line) { address = found } else { log.append(Data((line + "\n").utf8)) }
+        }
+        guard let address, let port = Int(address.split(separator: ":").last ?? "") else {
             let rest = (try? reader.readToEnd()).map { String(decoding: $0 ?? Data(), as: UTF8.self) } ?? ""
             kill(process.processIdentifier, SIGKILL)
-            throw NotStarted(description: "serve did not start: \(line)\n\(rest)")
+            throw NotStarted(description: "serve did not start: \(log.text)\n\(rest)")
         }
-        url = String(line.dropFirst("listening on ".count))
+        url = address
         self.port = port
         let done = finished
         Thread { [log] in
@@ -48,8 +53,25 @@ public final class ServeProcess: @unchecked Sendable {
         }.start()
     }
 
-    /// Everything logged after `listening on`, so far.
+    /// Everything logged but the line that says where it listens, so far.
     public var logText: String { log.text }
+
+    private static func readLine(_ reader: FileHandle) throws -> String? {
+        var bytes = Data()
+        while let byte = try reader.read(upToCount: 1), !byte.isEmpty {
+            if byte == Data("\n".utf8) { return String(decoding: bytes, as: UTF8.self) }
+            bytes.append(byte)
+        }
+        return bytes.isEmpty ? nil : String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// The URL of `listening on URL`, as text or as the `address` of a JSON log line.
+    static func listeningAddress(_ line: String) -> String? {
+        if line.hasPrefix("listening on ") { return String(line.dropFirst("listening on ".count)) }
+        guard line.hasPrefix("{"), let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+              (object["message"] as? String)?.hasPrefix("listening on ") == true else { return nil }
+        return object["address"] as? String
+    }
 
     /// Sends `signal` and waits for the exit status (nil when it did not exit within `seconds`).
     @discardableResult

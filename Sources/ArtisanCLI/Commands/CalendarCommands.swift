@@ -48,7 +48,8 @@ enum CalendarCommands {
             let base = invocation.value("url") ?? "https://caldav.icloud.com"
             let calendars: [CalDAVProvider.Calendar]
             do {
-                calendars = try CalDAVProvider.discover(transport: ProviderFactory.transport(), baseURL: base, username: username, password: password)
+                calendars = try CalDAVProvider.discover(transport: ProviderFactory.transport(context), baseURL: base, username: username,
+                                                        password: password)
             } catch let error as CalendarError {
                 throw ProviderFactory.describe(error, provider: .apple)
             }

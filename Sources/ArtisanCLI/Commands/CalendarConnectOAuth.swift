@@ -26,7 +26,7 @@ enum CalendarConnectOAuth {
             guard let clientID = context.environment["GOOGLE_CLIENT_ID"], let secret = context.environment["GOOGLE_CLIENT_SECRET"] else {
                 throw ArtisanError.configuration("GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET must be set to connect a Google calendar")
             }
-            let flow = GoogleConnectFlow(transport: ProviderFactory.transport(), clientID: clientID, clientSecret: secret,
+            let flow = GoogleConnectFlow(transport: ProviderFactory.transport(context), clientID: clientID, clientSecret: secret,
                                          endpoints: GoogleEndpoints(environment: context.environment), now: context.clock.now())
             let credentials: CalendarCredentials
             let calendars: [GoogleCalendar]
@@ -76,7 +76,7 @@ enum CalendarConnectOAuth {
             guard let clientID = context.environment["MS_CLIENT_ID"] else {
                 throw ArtisanError.configuration("MS_CLIENT_ID must be set to connect an Outlook calendar")
             }
-            let flow = GraphDeviceCodeFlow(transport: ProviderFactory.transport(), clientID: clientID,
+            let flow = GraphDeviceCodeFlow(transport: ProviderFactory.transport(context), clientID: clientID,
                                            graphBase: context.environment["GRAPH_API_BASE"] ?? "https://graph.microsoft.com",
                                            loginBase: context.environment["MS_LOGIN_BASE"] ?? "https://login.microsoftonline.com",
                                            now: context.clock.now())

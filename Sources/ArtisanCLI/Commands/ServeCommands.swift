@@ -12,7 +12,8 @@ enum ServeCommands {
             bookings (create with an Idempotency-Key, find, cancel and reschedule by code and e-mail), Stripe's \
             webhook, the calendar feed (/api/v1/calendar.ics?token=, see 'calendars feed --rotate-token'), \
             /api/v1/openapi.json, /healthz and /readyz, and a booking page at /. Errors are {"error":{"code","message"}}; \
-            every answer carries X-Request-Id, and each request is logged as one JSON line on stderr (no personal data).
+            every answer carries X-Request-Id, and each request is logged as one line on stderr: id, method, route, status, \
+            duration, never a body, a query or personal data (JSON by default for serve, --log-format text for text lines).
             Queries run on --db-pool connections off the event loop; a request that gets none within 2 seconds is \
             answered 503 with Retry-After. Several serve processes may share one database: bookings, Idempotency-Keys \
             and webhook events are settled in PostgreSQL; only the rate limit counts per process. SIGTERM or SIGINT \
@@ -35,16 +36,18 @@ enum ServeCommands {
             }
             let pool = DatabasePool(conninfo: target.conninfo, size: settings.poolSize, acquireTimeout: settings.acquireTimeout)
             let cachedZones = services.with(zones: CachingZoneRules(ZoneRulesLoader(timeZones: context.timeZones)))
-            let environment = ServerEnvironment(pool: pool, context: cachedZones, settings: settings)
-            let log = ServerLog(now: { [clock = context.clock] in clock.now().iso8601() })
-            let stderr = UncheckedSink(sink: context.stderr)
+            let environment = ServerEnvironment(pool: pool, context: cachedZones, settings: settings, logger: context.logger)
+            let log = context.log
             let outcome = UncheckedBox<Result<Void, any Error>>(.success(()))
             let done = DispatchSemaphore(value: 0)
             Task {
                 do {
-                    try await ArtisanHTTPServer.run(environment, log: log) { address in
-                        stderr.sink.write("listening on \(address)\n")
-                        stderr.sink.flush()
+                    try await ArtisanHTTPServer.run(environment) { address in
+                        // Whatever the level: scripts wait for this line to learn the port.
+                        switch log.format {
+                        case .text: log.sink.line("listening on \(address)"); log.sink.flush()
+                        case .json: log.write(.info, "listening on \(address)", fields: ["address": .string(address)])
+                        }
                     }
                 } catch {
                     outcome.value = .failure(error)
@@ -67,9 +70,4 @@ enum ServeCommands {
 final class UncheckedBox<Value>: @unchecked Sendable {
     var value: Value
     init(_ value: Value) { self.value = value }
-}
-
-/// The command's stderr, written once by the server when it listens.
-struct UncheckedSink: @unchecked Sendable {
-    let sink: any TextSink
 }
