@@ -460,7 +460,7 @@ struct ApplicationTreeParserTests {
 
     @Test("a group alone is a usage error naming its verbs", arguments: [
         (["migrate"], "migrate needs a command: latest, rollback, status, make"),
-        (["db"], "db needs a command: up, down, status, env"),
+        (["db"], "db needs a command: up, down, status, env, backup, restore"),
         (["-q", "migrate", "--json"], "migrate needs a command: latest, rollback, status, make"),
     ] as [([String], String)])
     func groupWithoutVerb(_ arguments: [String], message: String) throws {
