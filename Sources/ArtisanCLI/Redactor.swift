@@ -29,28 +29,98 @@ struct Redactor: Sendable {
 
     /// A field key whose whole value is masked: personal data or a secret, whatever its shape.
     static func isMaskedKey(_ key: String) -> Bool {
-        let normalized = String(key.lowercased().filter { $0.isLetter || $0.isNumber })
-        let personal: Set = ["name", "fullname", "firstname", "lastname", "displayname", "customer", "customername", "email",
-                             "customeremail", "mail", "phone", "customerphone", "phonenumber", "mobile", "recipient", "recipients",
-                             "to", "from", "cc", "bcc", "replyto", "username", "body", "payload"]
-        let secret = ["password", "passwd", "secret", "token", "apikey", "authorization", "cookie", "signature", "credential"]
-        return personal.contains(normalized) || secret.contains { normalized.contains($0) } || ["key", "sid", "pin"].contains(normalized)
+        // Lower case without separators (`customer_email` is `customeremail`), byte by byte: every
+        // field of every line goes through here.
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(key.utf8.count)
+        for byte in key.utf8 {
+            switch byte {
+            case 0x41...0x5A: bytes.append(byte + 0x20)
+            case 0x30...0x39, 0x61...0x7A, 0x80...: bytes.append(byte)
+            default: continue
+            }
+        }
+        let normalized = String(decoding: bytes, as: UTF8.self)
+        return maskedKeys.contains(normalized) || secretKeyWords.contains { occurs($0, in: normalized) }
     }
+
+    private static let maskedKeys: Set = [
+        "name", "fullname", "firstname", "lastname", "displayname", "customer", "customername", "email", "customeremail", "mail", "phone",
+        "customerphone", "phonenumber", "mobile", "recipient", "recipients", "to", "cc", "bcc", "replyto", "username", "body", "payload",
+        "key", "sid", "pin",
+    ]
+    private static let secretKeyWords = ["password", "passwd", "secret", "token", "apikey", "authorization", "cookie", "signature", "credential"]
 
     /// `text` with every secret and every piece of personal data it shows replaced by `***`.
     func redact(_ text: String) -> String {
         var result = text
-        for secret in secrets where result.contains(secret) {
+        for secret in secrets where Self.occurs(secret, in: result) {
             result = result.replacing(secret, with: Self.mask)
         }
-        result = Self.maskingPasswords(result)
-        result = Self.maskingTokens(result)
-        result = Self.maskingEmails(result)
-        result = Self.maskingPhones(result)
-        for value in personalValues where result.contains(value) {
+        // Each pattern only where its telltale is: most values (ids, routes, methods) have none.
+        let signs = Telltales(result)
+        if signs.scheme || signs.equals { result = Self.maskingPasswords(result) }
+        if signs.underscore || signs.sendGridKey || signs.spacedB && Self.mentionsAuthorization(result) { result = Self.maskingTokens(result) }
+        if signs.at { result = Self.maskingEmails(result) }
+        if signs.phoneRun { result = Self.maskingPhones(result) }
+        for value in personalValues where Self.occurs(value, in: result) {
             result = Self.replacingWholeWords(value, in: result)
         }
         return result
+    }
+
+    /// What a text holds that a pattern needs, found in one pass over its bytes.
+    private struct Telltales {
+        var scheme = false, equals = false, underscore = false, sendGridKey = false, at = false, phoneRun = false
+        /// A space and a `b` or `B`: "Bearer …" or "Basic …" may be there.
+        var spacedB = false
+
+        init(_ text: String) {
+            var space = false, letterB = false, digits = 0, previous: UInt8 = 0
+            for byte in text.utf8 {
+                switch byte {
+                case UInt8(ascii: "="): equals = true
+                case UInt8(ascii: "_"): underscore = true
+                case UInt8(ascii: "@"): at = true
+                case UInt8(ascii: " "): space = true
+                case UInt8(ascii: "b"), UInt8(ascii: "B"): letterB = true
+                case UInt8(ascii: "/") where previous == UInt8(ascii: ":"): scheme = true
+                case UInt8(ascii: ".") where previous == UInt8(ascii: "G"): sendGridKey = true
+                default: break
+                }
+                // Eight digits in one run, single spaces, dots or dashes between them: what every phone pattern needs.
+                if (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) {
+                    digits += 1
+                    if digits >= 8 { phoneRun = true }
+                } else if !(byte == 0x20 || byte == 0x2E || byte == 0x2D) || !(UInt8(ascii: "0")...UInt8(ascii: "9")).contains(previous) {
+                    digits = 0
+                }
+                previous = byte
+            }
+            spacedB = space && letterB
+        }
+    }
+
+    /// Whether `needle` occurs in `text`, byte by byte: the standard library's `contains` on two
+    /// strings is many times slower, and every value of every line is checked against each secret.
+    static func occurs(_ needle: String, in text: String) -> Bool {
+        var needle = needle, text = text
+        return needle.withUTF8 { pattern in
+            text.withUTF8 { bytes in
+                guard let first = pattern.first else { return true }
+                guard pattern.count <= bytes.count else { return false }
+                var index = 0
+                while index <= bytes.count - pattern.count {
+                    if bytes[index] == first {
+                        var offset = 1
+                        while offset < pattern.count && bytes[index + offset] == pattern[offset] { offset += 1 }
+                        if offset == pattern.count { return true }
+                    }
+                    index += 1
+                }
+                return false
+            }
+        }
     }
 
     /// A field's value: masked whole when its key says so, else redacted as text.
@@ -98,6 +168,11 @@ struct Redactor: Sendable {
         }
         result = result.replacing(keyPattern) { _ in mask }
         return result
+    }
+
+    private static func mentionsAuthorization(_ text: String) -> Bool {
+        let lower = text.lowercased()
+        return lower.contains("bearer") || lower.contains("basic")
     }
 
     nonisolated(unsafe) private static let authorizationPattern = #/(?i)\b(bearer|basic)(\s+)([\w.~+\/=-]{8,})/#

@@ -4,8 +4,9 @@ import Testing
 @testable import ArtisanCLI
 
 /// The redactor against every environment variable the program reads, found in the sources
-/// (`environment["NAME"]`, `value("NAME", …)`, libpq's `PG*` table) and in the man page's
-/// ENVIRONMENT list, so that a variable added later is checked without anyone listing it here.
+/// (`environment["NAME"]`, `value("NAME", …)`, `setting("NAME", …)`, `variable: "NAME"`, libpq's
+/// `PG*` table) and in the man page's ENVIRONMENT list, so that a variable added later is checked
+/// without anyone listing it here.
 @Suite("the redactor covers every secret variable the code reads")
 struct EnvironmentSecretsTests {
     /// Names that look secret to `looksSecret` but hold none, each with its reason.
@@ -30,7 +31,8 @@ struct EnvironmentSecretsTests {
 
     /// Every variable name the sources read, plus the documented ones.
     static func variablesRead() throws -> Set<String> {
-        let patterns = [#/environment\["([A-Z][A-Z0-9_]*)"\]/#, #/value\("([A-Z][A-Z0-9_]*)"/#, #/\("(PG[A-Z_]+)", "/#]
+        let patterns = [#/environment\["([A-Z][A-Z0-9_]*)"\]/#, #/(?:value|setting)\("([A-Z][A-Z0-9_]*)"/#, #/variable: "([A-Z][A-Z0-9_]*)"/#,
+                        #/\("(PG[A-Z_]+)", "/#]
         var names: Set<String> = []
         let sources = repositoryRoot.appendingPathComponent("Sources")
         let files = FileManager.default.enumerator(at: sources, includingPropertiesForKeys: nil)?.compactMap { $0 as? URL } ?? []
