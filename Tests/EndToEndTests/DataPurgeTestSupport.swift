@@ -21,10 +21,10 @@ struct RetentionHistory {
 
     /// What a purge at `now` keeps, by table (each row named as above).
     static let kept: [String: Set<String>] = [
-        "bookings": ["AC-ATCUT1", "AC-INSID1", "AC-REFUND", "AC-FUTURE"],
+        "bookings": ["AC-ATCUT1", "AC-INSID1", "AC-REFUND", "AC-FUTURE", "AC-REWRIT"],
         "booking_events": ["AC-ATCUT1 created"],
         "notifications": ["sent-at-cutoff", "sent-inside", "pending-old", "sent-old-of-future-booking"],
-        "external_busy_blocks": ["ext-at-now", "ext-inside", "export-of-AC-INSID1"],
+        "external_busy_blocks": ["ext-at-now", "ext-inside", "export-of-AC-INSID1", "export-of-AC-REWRIT"],
         "stripe_events": ["evt_at_cutoff", "evt_inside", "evt_of_AC-OUT001"],
         "idempotency_keys": ["key-at-cutoff", "key-inside", "key-of-AC-OUT001"],
     ]
@@ -41,7 +41,7 @@ struct RetentionHistory {
 
         // Bookings over (start + 60 min) a second before, exactly at and a second after the cut-off
         // (two cancelled: active ones may not overlap); cancelled and rescheduled ones long over; one
-        // whose refund is owed; one still to come.
+        // whose refund is owed; one still to come; one whose export waits for its rewrite (below).
         try book(c, "AC-OUT001", start: at(-3601), status: "cancelled")
         try book(c, "AC-ATCUT1", start: at(-3600), status: "confirmed")
         try book(c, "AC-INSID1", start: at(-3599), status: "cancelled")
@@ -49,6 +49,7 @@ struct RetentionHistory {
         try book(c, "AC-RESCHD", start: "2026-06-01T09:00:00Z", status: "rescheduled")
         try book(c, "AC-REFUND", start: "2025-02-01T09:00:00Z", status: "cancelled", refund: "pending")
         try book(c, "AC-FUTURE", start: at(86_400, from: now), status: "confirmed")
+        try book(c, "AC-REWRIT", start: "2025-03-01T09:00:00Z", status: "cancelled")
 
         for (code, kind) in [("AC-OUT001", "created"), ("AC-OUT001", "cancelled"), ("AC-ATCUT1", "created"), ("AC-CANCEL", "created")] {
             try c.execute("""
@@ -78,6 +79,9 @@ struct RetentionHistory {
         try block(c, "ext-old", end: "2020-03-01T10:00:00Z")
         try block(c, "export-of-AC-INSID1", end: "2026-11-24T09:00:01Z", booking: "AC-INSID1")
         try block(c, "export-of-AC-OUT001", end: "2026-11-24T08:59:59Z", booking: "AC-OUT001")
+        // A forgotten customer's booking whose exported event the next sync must still write again.
+        try block(c, "export-of-AC-REWRIT", end: "2025-03-01T10:00:00Z", booking: "AC-REWRIT")
+        try c.execute("UPDATE external_busy_blocks SET rewrite_requested = true WHERE external_event_id = 'export-of-AC-REWRIT'")
 
         // Stripe events applied around the cut-off, long ago, and one that names a purged booking.
         for (id, applied, booking) in [("evt_past_cutoff", at(-1), nil), ("evt_at_cutoff", cutoff, nil), ("evt_inside", at(1), nil),

@@ -17,7 +17,8 @@ enum DataCommands {
             category in one transaction of its own:
               bookings          over (start + duration) before the cut-off, any status, with
                                 their events, messages and calendar export records (not one
-                                whose refund is still owed)
+                                whose refund is still owed, nor one whose exported event still
+                                waits for sync to write it again without a forgotten customer)
               notifications     sent, failed or cancelled before the cut-off (not pending
                                 ones, nor those of a booking not yet over)
               busy blocks       imported from calendars and over before now, whatever the period

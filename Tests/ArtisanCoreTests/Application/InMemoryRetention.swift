@@ -18,7 +18,9 @@ extension InMemoryStore {
         }
 
         func past(_ cutoff: Timestamp) -> Set<UUID> {
-            Set(store.state.bookings.values.joined().filter { $0.end < cutoff && $0.payment.refundStatus != .pending }.map(\.id))
+            let rewriting = Set(store.state.exports.values.flatMap(\.values).flatMap(\.values).filter(\.rewriteRequested).map(\.booking.id))
+            return Set(store.state.bookings.values.joined().filter { $0.end < cutoff && $0.payment.refundStatus != .pending }.map(\.id))
+                .subtracting(rewriting)
         }
 
         func deleteBookings(endedBefore cutoff: Timestamp) throws -> PurgedBookings {

@@ -2,8 +2,9 @@
 /// returns how many rows it removed. Each is run in a unit of work of its own.
 public protocol RetentionRepository {
     /// Bookings over (start + duration) before `cutoff`, whatever their status, except those
-    /// whose refund is still owed; their audit trail, messages and calendar export records go
-    /// with them. Stripe's events and Idempotency-Keys that named them keep no link to them.
+    /// whose refund is still owed and those whose exported calendar event still waits to be written
+    /// again without a forgotten customer; their audit trail, messages and calendar export records
+    /// go with them. Stripe's events and Idempotency-Keys that named them keep no link to them.
     func deleteBookings(endedBefore cutoff: Timestamp) throws -> PurgedBookings
     /// Messages sent, failed or cancelled (last changed) before `cutoff`, except those of a booking
     /// not yet over at `now`, whose next invitation counts them (its SEQUENCE), and those of a
