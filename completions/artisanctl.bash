@@ -15,11 +15,11 @@ _artisanctl() {
         if [[ $word == "=" ]]; then skip=1; continue; fi
         if ((skip)); then skip=0; continue; fi
         case "$word" in
-            --database|-d|--artisan|--output|-o|--log-format|--env-file|--name|--email|--phone|--timezone|--plan|--slot-minutes|--min-notice-minutes|--horizon-days|--cancellation-hours|--payment-hold-minutes|--pay-link-hold-hours|--duration|--price|--deposit-rate|--description|--buffer-before|--buffer-after|--to|--from-time|--to-time|--reason|--service|-s|--date|--days|--time|--from|--status|--customer|--file|-f|--calendar|--username|--url|--provider|--signature|--payload-file|--host|--port|--db-pool|--for-date|--channel|--booking|--steps|-n|--dir) skip=1 ;;
+            --database|-d|--artisan|--output|-o|--log-format|--env-file|--name|--email|--phone|--timezone|--plan|--slot-minutes|--min-notice-minutes|--horizon-days|--cancellation-hours|--payment-hold-minutes|--pay-link-hold-hours|--duration|--price|--deposit-rate|--description|--buffer-before|--buffer-after|--to|--from-time|--to-time|--reason|--service|-s|--date|--days|--time|--from|--status|--customer|--file|-f|--calendar|--username|--url|--provider|--signature|--payload-file|--host|--port|--db-pool|--for-date|--channel|--booking|--older-than|--steps|-n|--dir) skip=1 ;;
             -*) ;;
             *)
                 case "${cmdpath:+$cmdpath }$word" in
-                    "artisan"|"artisan init"|"artisan show"|"artisan set"|"services"|"services list"|"services show"|"services create"|"services update"|"services archive"|"services restore"|"services delete"|"hours"|"hours list"|"hours set"|"hours clear"|"breaks"|"breaks list"|"breaks add"|"breaks remove"|"timeoff"|"timeoff list"|"timeoff add"|"timeoff remove"|"availability"|"bookings"|"bookings create"|"bookings list"|"bookings show"|"bookings cancel"|"bookings reschedule"|"customers"|"customers export"|"customers forget"|"catalog"|"catalog export"|"catalog apply"|"calendars"|"calendars connect"|"calendars connect google"|"calendars connect outlook"|"calendars connect apple"|"calendars list"|"calendars disconnect"|"calendars feed"|"sync"|"sync calendars"|"payments"|"payments list"|"payments show"|"payments mark-paid"|"payments sync"|"webhooks"|"webhooks stripe"|"serve"|"openapi"|"notify"|"notify send"|"notify reminders"|"notify preview"|"notifications"|"notifications list"|"notifications retry"|"db"|"db up"|"db down"|"db status"|"db env"|"db backup"|"db restore"|"migrate"|"migrate latest"|"migrate rollback"|"migrate status"|"migrate make"|"completion"|"man"|"help"|"shell") cmdpath="${cmdpath:+$cmdpath }$word" ;;
+                    "artisan"|"artisan init"|"artisan show"|"artisan set"|"services"|"services list"|"services show"|"services create"|"services update"|"services archive"|"services restore"|"services delete"|"hours"|"hours list"|"hours set"|"hours clear"|"breaks"|"breaks list"|"breaks add"|"breaks remove"|"timeoff"|"timeoff list"|"timeoff add"|"timeoff remove"|"availability"|"bookings"|"bookings create"|"bookings list"|"bookings show"|"bookings cancel"|"bookings reschedule"|"customers"|"customers export"|"customers forget"|"catalog"|"catalog export"|"catalog apply"|"calendars"|"calendars connect"|"calendars connect google"|"calendars connect outlook"|"calendars connect apple"|"calendars list"|"calendars disconnect"|"calendars feed"|"sync"|"sync calendars"|"payments"|"payments list"|"payments show"|"payments mark-paid"|"payments sync"|"webhooks"|"webhooks stripe"|"serve"|"openapi"|"notify"|"notify send"|"notify reminders"|"notify preview"|"notifications"|"notifications list"|"notifications retry"|"data"|"data purge"|"db"|"db up"|"db down"|"db status"|"db env"|"db backup"|"db restore"|"migrate"|"migrate latest"|"migrate rollback"|"migrate status"|"migrate make"|"completion"|"man"|"help"|"shell") cmdpath="${cmdpath:+$cmdpath }$word" ;;
                     *) args=$((args + 1)) ;;
                 esac
                 ;;
@@ -36,12 +36,12 @@ _artisanctl() {
         --payload-file) COMPREPLY=($(compgen -f -- "$cur")); return ;;
         --channel) COMPREPLY=($(compgen -W "email sms" -- "$cur")); return ;;
         --dir) COMPREPLY=($(compgen -f -- "$cur")); return ;;
-        --database|-d|--artisan|--output|-o|--log-format|--env-file|--name|--email|--phone|--timezone|--plan|--slot-minutes|--min-notice-minutes|--horizon-days|--cancellation-hours|--payment-hold-minutes|--pay-link-hold-hours|--duration|--price|--deposit-rate|--description|--buffer-before|--buffer-after|--to|--from-time|--to-time|--reason|--service|-s|--date|--days|--time|--from|--status|--customer|--file|-f|--calendar|--username|--url|--provider|--signature|--payload-file|--host|--port|--db-pool|--for-date|--channel|--booking|--steps|-n|--dir) return ;;
+        --database|-d|--artisan|--output|-o|--log-format|--env-file|--name|--email|--phone|--timezone|--plan|--slot-minutes|--min-notice-minutes|--horizon-days|--cancellation-hours|--payment-hold-minutes|--pay-link-hold-hours|--duration|--price|--deposit-rate|--description|--buffer-before|--buffer-after|--to|--from-time|--to-time|--reason|--service|-s|--date|--days|--time|--from|--status|--customer|--file|-f|--calendar|--username|--url|--provider|--signature|--payload-file|--host|--port|--db-pool|--for-date|--channel|--booking|--older-than|--steps|-n|--dir) return ;;
     esac
     if ((inline)); then return; fi
     case "$cmdpath" in
         "")
-            candidates="artisan services hours breaks timeoff availability bookings customers catalog calendars sync payments webhooks serve openapi notify notifications db migrate completion man help shell"
+            candidates="artisan services hours breaks timeoff availability bookings customers catalog calendars sync payments webhooks serve openapi notify notifications data db migrate completion man help shell"
             flags="--database -d --artisan --output -o --json --no-color --quiet -q --verbose -v --log-format --env-file --yes -y --help -h --version" ;;
         "artisan")
             candidates="init show set"
@@ -233,6 +233,12 @@ _artisanctl() {
         "notifications retry")
             candidates=""
             flags="--failed --database -d --artisan --output -o --json --no-color --quiet -q --verbose -v --log-format --env-file --yes -y --help -h --version" ;;
+        "data")
+            candidates="purge"
+            flags="--database -d --artisan --output -o --json --no-color --quiet -q --verbose -v --log-format --env-file --yes -y --help -h --version" ;;
+        "data purge")
+            candidates=""
+            flags="--older-than --dry-run --database -d --artisan --output -o --json --no-color --quiet -q --verbose -v --log-format --env-file --yes -y --help -h --version" ;;
         "db")
             candidates="up down status env backup restore"
             flags="--database -d --artisan --output -o --json --no-color --quiet -q --verbose -v --log-format --env-file --yes -y --help -h --version" ;;

@@ -11,12 +11,12 @@ function __artisanctl_path
             continue
         end
         switch $word
-            case --database -d --artisan --output -o --log-format --env-file --name --email --phone --timezone --plan --slot-minutes --min-notice-minutes --horizon-days --cancellation-hours --payment-hold-minutes --pay-link-hold-hours --duration --price --deposit-rate --description --buffer-before --buffer-after --to --from-time --to-time --reason --service -s --date --days --time --from --status --customer --file -f --calendar --username --url --provider --signature --payload-file --host --port --db-pool --for-date --channel --booking --steps -n --dir
+            case --database -d --artisan --output -o --log-format --env-file --name --email --phone --timezone --plan --slot-minutes --min-notice-minutes --horizon-days --cancellation-hours --payment-hold-minutes --pay-link-hold-hours --duration --price --deposit-rate --description --buffer-before --buffer-after --to --from-time --to-time --reason --service -s --date --days --time --from --status --customer --file -f --calendar --username --url --provider --signature --payload-file --host --port --db-pool --for-date --channel --booking --older-than --steps -n --dir
                 set skip 1
             case '-*'
             case '*'
                 set -l candidate (string trim -- "$cmdpath $word")
-                if contains -- $candidate 'artisan' 'artisan init' 'artisan show' 'artisan set' 'services' 'services list' 'services show' 'services create' 'services update' 'services archive' 'services restore' 'services delete' 'hours' 'hours list' 'hours set' 'hours clear' 'breaks' 'breaks list' 'breaks add' 'breaks remove' 'timeoff' 'timeoff list' 'timeoff add' 'timeoff remove' 'availability' 'bookings' 'bookings create' 'bookings list' 'bookings show' 'bookings cancel' 'bookings reschedule' 'customers' 'customers export' 'customers forget' 'catalog' 'catalog export' 'catalog apply' 'calendars' 'calendars connect' 'calendars connect google' 'calendars connect outlook' 'calendars connect apple' 'calendars list' 'calendars disconnect' 'calendars feed' 'sync' 'sync calendars' 'payments' 'payments list' 'payments show' 'payments mark-paid' 'payments sync' 'webhooks' 'webhooks stripe' 'serve' 'openapi' 'notify' 'notify send' 'notify reminders' 'notify preview' 'notifications' 'notifications list' 'notifications retry' 'db' 'db up' 'db down' 'db status' 'db env' 'db backup' 'db restore' 'migrate' 'migrate latest' 'migrate rollback' 'migrate status' 'migrate make' 'completion' 'man' 'help' 'shell'
+                if contains -- $candidate 'artisan' 'artisan init' 'artisan show' 'artisan set' 'services' 'services list' 'services show' 'services create' 'services update' 'services archive' 'services restore' 'services delete' 'hours' 'hours list' 'hours set' 'hours clear' 'breaks' 'breaks list' 'breaks add' 'breaks remove' 'timeoff' 'timeoff list' 'timeoff add' 'timeoff remove' 'availability' 'bookings' 'bookings create' 'bookings list' 'bookings show' 'bookings cancel' 'bookings reschedule' 'customers' 'customers export' 'customers forget' 'catalog' 'catalog export' 'catalog apply' 'calendars' 'calendars connect' 'calendars connect google' 'calendars connect outlook' 'calendars connect apple' 'calendars list' 'calendars disconnect' 'calendars feed' 'sync' 'sync calendars' 'payments' 'payments list' 'payments show' 'payments mark-paid' 'payments sync' 'webhooks' 'webhooks stripe' 'serve' 'openapi' 'notify' 'notify send' 'notify reminders' 'notify preview' 'notifications' 'notifications list' 'notifications retry' 'data' 'data purge' 'db' 'db up' 'db down' 'db status' 'db env' 'db backup' 'db restore' 'migrate' 'migrate latest' 'migrate rollback' 'migrate status' 'migrate make' 'completion' 'man' 'help' 'shell'
                     set cmdpath $candidate
                 else
                     set args (math $args + 1)
@@ -70,6 +70,7 @@ complete -c artisanctl -n '__artisanctl_at \'\'' -a serve -d 'Serve the REST API
 complete -c artisanctl -n '__artisanctl_at \'\'' -a openapi -d 'Print the API\'s OpenAPI 3.1 document (as served at /api/v1/openapi.json)'
 complete -c artisanctl -n '__artisanctl_at \'\'' -a notify -d 'Send the outbox\'s messages, queue the day-before reminders, preview a message (for cron)'
 complete -c artisanctl -n '__artisanctl_at \'\'' -a notifications -d 'The outbox: list messages, retry failed ones'
+complete -c artisanctl -n '__artisanctl_at \'\'' -a data -d 'The data kept about customers and bookings: purge what is past the retention period (for cron)'
 complete -c artisanctl -n '__artisanctl_at \'\'' -a db -d 'Manage the embedded PostgreSQL cluster (the default database); back up and restore any database'
 complete -c artisanctl -n '__artisanctl_at \'\'' -a migrate -d 'Apply, revert and inspect the schema migrations'
 complete -c artisanctl -n '__artisanctl_at \'\'' -a completion -d 'Print the completion script for bash, zsh or fish'
@@ -228,6 +229,9 @@ complete -c artisanctl -n '__artisanctl_at \'notifications\'' -a retry -d 'Make 
 complete -c artisanctl -n '__artisanctl_at \'notifications list\'' -l status -x -a 'pending sent failed cancelled' -d 'pending, sent, failed or cancelled'
 complete -c artisanctl -n '__artisanctl_at \'notifications list\'' -l booking -x -d 'Only this booking\'s messages'
 complete -c artisanctl -n '__artisanctl_at \'notifications retry\'' -l failed -d 'Every failed message'
+complete -c artisanctl -n '__artisanctl_at \'data\'' -a purge -d 'Delete the bookings, messages and records past the retention period (default 2 years)'
+complete -c artisanctl -n '__artisanctl_at \'data purge\'' -l older-than -x -d 'How long data is kept: 2y (default), 18m, 6w or 90d; from 1d to 100y'
+complete -c artisanctl -n '__artisanctl_at \'data purge\'' -l dry-run -d 'Count what would be removed; remove nothing'
 complete -c artisanctl -n '__artisanctl_at \'db\'' -a up -d 'Create (first time) and start the embedded cluster'
 complete -c artisanctl -n '__artisanctl_at \'db\'' -a down -d 'Stop the embedded cluster (its data stays)'
 complete -c artisanctl -n '__artisanctl_at \'db\'' -a status -d 'Show whether the embedded cluster is running (exit 69 when not)'

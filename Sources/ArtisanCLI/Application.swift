@@ -40,6 +40,7 @@ public enum Application {
                 ServeCommands.openapi,
                 NotifyCommands.notify,
                 NotifyCommands.notifications,
+                DataCommands.command,
                 DatabaseCommands.command,
                 MigrateCommands.command,
                 MetaCommands.completion,

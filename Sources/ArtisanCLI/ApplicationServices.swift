@@ -25,6 +25,7 @@ struct ApplicationServices {
     var payments: PaymentService { PaymentService(context) }
     var notifications: NotificationService { NotificationService(context) }
     var customers: CustomerData { CustomerData(context) }
+    var retention: DataRetention { DataRetention(context) }
 
     func calendarSync(providers: any CalendarProviderSource) -> CalendarSyncService {
         CalendarSyncService(context, locks: store, providers: providers)

@@ -58,6 +58,7 @@ struct PostgresRepositories: Repositories {
     var payments: any PaymentRepository { PostgresPaymentRepository(connection: connection) }
     var notifications: any NotificationRepository { PostgresNotificationRepository(connection: connection) }
     var idempotency: any IdempotencyRepository { PostgresIdempotencyRepository(connection: connection) }
+    var retention: any RetentionRepository { PostgresRetentionRepository(connection: connection) }
     func services(of artisan: UUID) -> any ServiceRepository { PostgresServiceRepository(connection: connection, artisan: artisan) }
     func week(of artisan: UUID) -> any WeekRepository { PostgresWeekRepository(connection: connection, artisan: artisan) }
     func bookings(of artisan: UUID) -> any BookingRepository { PostgresBookingRepository(connection: connection, artisan: artisan) }

@@ -33,7 +33,7 @@ struct CompletionTests {
         (["artisanctl", "mig"], ["migrate"]),
         (["artisanctl", "boo"], ["bookings"]),
         (["artisanctl", "bookings", "res"], ["reschedule"]),
-        (["artisanctl", ""], ["artisan", "services", "hours", "breaks", "timeoff", "availability", "bookings", "customers", "catalog", "calendars", "sync", "payments", "webhooks", "serve", "openapi", "notify", "notifications", "db", "migrate", "completion", "man", "help", "shell"]),
+        (["artisanctl", ""], ["artisan", "services", "hours", "breaks", "timeoff", "availability", "bookings", "customers", "catalog", "calendars", "sync", "payments", "webhooks", "serve", "openapi", "notify", "notifications", "data", "db", "migrate", "completion", "man", "help", "shell"]),
         (["artisanctl", "migrate", "ro"], ["rollback"]),
         (["artisanctl", "migrate", ""], ["latest", "rollback", "status", "make"]),
         (["artisanctl", "db", "s"], ["status"]),
@@ -149,7 +149,7 @@ struct CompletionTests {
     }
 
     @Test("zsh offers", arguments: [
-        (["artisanctl", "mig"], ["artisan", "services", "hours", "breaks", "timeoff", "availability", "bookings", "customers", "catalog", "calendars", "sync", "payments", "webhooks", "serve", "openapi", "notify", "notifications", "db", "migrate", "completion", "man", "help", "shell"]),
+        (["artisanctl", "mig"], ["artisan", "services", "hours", "breaks", "timeoff", "availability", "bookings", "customers", "catalog", "calendars", "sync", "payments", "webhooks", "serve", "openapi", "notify", "notifications", "data", "db", "migrate", "completion", "man", "help", "shell"]),
         (["artisanctl", "migrate", "ro"], ["latest", "rollback", "status", "make"]),
         (["artisanctl", "--database", "x", "migrate", ""], ["latest", "rollback", "status", "make"]),
         (["artisanctl", "--output", ""], ["table", "json", "csv"]),

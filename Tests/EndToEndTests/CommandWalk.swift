@@ -58,7 +58,7 @@ enum CommandWalk {
         case "db backup":
             Setup(arguments: ["file": "walk.backup"], switches: ["--encrypt"],
                   environment: ["BACKUP_ENCRYPTION_KEY": Data(repeating: 9, count: 32).base64EncodedString()])
-        case "migrate rollback": Setup(switches: ["--yes"])
+        case "migrate rollback", "data purge": Setup(switches: ["--yes"])
         case "migrate make": Setup(arguments: ["name": "add_thing"])
         case "completion": Setup(arguments: ["shell": "bash"])
         // A hostile value that is still a valid address or port must not start a server that runs

@@ -25,6 +25,8 @@ final class InMemoryStore: TransactionRunner, ExclusiveLocks {
         var claims: [UUID: Timestamp] = [:]
         var idempotencyKeys: [String: IdempotencyRecord] = [:]
         var feedTokens: [String: UUID] = [:]
+        /// The cut-off each retention category was last purged at.
+        var purgeCutoffs: [RetentionCategory: Timestamp] = [:]
     }
 
     var state = State()
@@ -36,6 +38,8 @@ final class InMemoryStore: TransactionRunner, ExclusiveLocks {
     /// store's overlap check sees it, the availability read did not.
     var concurrentRival: Booking?
     var failingImports: Set<CalendarProviderID> = []
+    /// Retention categories whose purge fails after deleting, as a database error would midway.
+    var failingPurges: Set<RetentionCategory> = []
     var transactions = 0
 
     func transaction<T>(rollingBack: Bool, _ body: (any Repositories) throws -> T) throws -> T {
@@ -66,6 +70,7 @@ final class InMemoryStore: TransactionRunner, ExclusiveLocks {
         var payments: any PaymentRepository { Payments(store: store) }
         var notifications: any NotificationRepository { Outbox(store: store) }
         var idempotency: any IdempotencyRepository { IdempotencyKeys(store: store) }
+        var retention: any RetentionRepository { Retention(store: store) }
         func services(of artisan: UUID) -> any ServiceRepository { Services(store: store, artisan: artisan) }
         func week(of artisan: UUID) -> any WeekRepository { Week(store: store, artisan: artisan) }
         func bookings(of artisan: UUID) -> any BookingRepository { Bookings(store: store, artisan: artisan) }

@@ -28,6 +28,8 @@ public protocol Repositories {
     var notifications: any NotificationRepository { get }
     /// The API's Idempotency-Keys, shared by every server process.
     var idempotency: any IdempotencyRepository { get }
+    /// What the retention rule deletes, across artisans.
+    var retention: any RetentionRepository { get }
     func services(of artisan: UUID) -> any ServiceRepository
     func week(of artisan: UUID) -> any WeekRepository
     func bookings(of artisan: UUID) -> any BookingRepository
