@@ -32,14 +32,17 @@ public enum ArtisanHTTPServer {
         )
         // Past the grace the server is cancelled: requests still waiting on the database are cut.
         configuration.maximumGracefulShutdownDuration = settings.shutdownGrace
+        var failure: (any Error)?
         do {
             try await ServiceGroup(configuration: configuration).run()
         } catch {
-            throw listenFailure(error, settings)
+            failure = listenFailure(error, settings)
         }
+        // On every way out: the workers, connecting since the pool was made, must be done before the process exits.
         if !environment.pool.close(waiting: .seconds(2)) {
             environment.logger.warning("shutdown: a database query was still running after the grace period; its connection is abandoned")
         }
+        if let failure { throw failure }
     }
 
     /// Why the server could not listen, as the command line reports it: the flag to change named,

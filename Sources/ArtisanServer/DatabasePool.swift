@@ -4,7 +4,8 @@ import Foundation
 import Synchronization
 
 /// libpq blocks, so the server's queries run on threads of their own, never on the event loop:
-/// `size` workers, each with one connection opened when first needed and opened again after
+/// `size` workers, each with one connection opened as it starts (the first requests pay no
+/// connection; a database still down is tried again by the first job) and opened again after
 /// the database dropped it. A request waits for a worker at most `acquireTimeout` seconds, then
 /// gets `DatabasePool.Busy` (503); while the database is down, each request fails fast and the
 /// next one after its return reconnects.
@@ -25,6 +26,7 @@ public final class DatabasePool: Sendable {
         var idleWorkers = 0
     }
 
+    static let applicationName = "artisanctl serve"
     private let conninfo: String
     private let size: Int
     private let acquireTimeout: Duration
@@ -89,7 +91,7 @@ public final class DatabasePool: Sendable {
     }
 
     private func work() {
-        var connection: PostgresConnection?
+        var connection = try? PostgresConnection(conninfo: conninfo, applicationName: Self.applicationName)
         while true {
             queue.withLock { $0.idleWorkers += 1 }
             ready.wait()
@@ -108,7 +110,7 @@ public final class DatabasePool: Sendable {
                 opened = .success(connection)
             } else {
                 connection?.close()
-                opened = Result { try PostgresConnection(conninfo: conninfo, applicationName: "artisanctl serve") }
+                opened = Result { try PostgresConnection(conninfo: conninfo, applicationName: Self.applicationName) }
                 connection = try? opened.get()
             }
             job.work(opened)

@@ -4,6 +4,20 @@ import TestSupport
 
 @Suite("serve: the database pool")
 struct ServeOpsPoolTests {
+    @Test("each worker opens its connection as it starts: before any request, the database counts --db-pool of them")
+    func workersConnectAtStart() throws {
+        let serve = try ServeWorld(arguments: ["--db-pool", "3"])
+        let counted = try waitUntil(serve.world.database) { observer in
+            let connections: Int = try observer.query("""
+                SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'artisanctl serve'
+                """)[0].decode("n")
+            return connections == 3
+        }
+        #expect(counted, "the pool's three connections were never all open")
+        #expect(try serve.http.get("/api/v1/services").status == 200)
+        #expect(serve.server.stop() == 0)
+    }
+
     @Test("with its one connection busy, a request gets 503 SERVICE_UNAVAILABLE with Retry-After; once it frees up, all are served")
     func exhaustedPoolAnswers503() throws {
         let serve = try ServeWorld(arguments: ["--db-pool", "1"])

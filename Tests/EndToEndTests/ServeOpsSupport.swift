@@ -84,13 +84,20 @@ final class TableLock {
 /// Polls (a bounded number of times) until `count` sessions on `database` wait for a lock:
 /// the server's requests are then blocked in PostgreSQL, not still on their way.
 func waitForLockWaiters(_ database: TestDatabase, count: Int = 1) throws -> Bool {
-    let observer = try database.connect()
-    defer { observer.close() }
-    for _ in 0..<1200 {
+    try waitUntil(database) { observer in
         let waiting: Int = try observer.query("""
             SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'
             """)[0].decode("n")
-        if waiting >= count { return true }
+        return waiting >= count
+    }
+}
+
+/// Whether `reached`, asked every 25 ms on a connection of its own, becomes true within 30 s.
+func waitUntil(_ database: TestDatabase, _ reached: (PostgresConnection) throws -> Bool) throws -> Bool {
+    let observer = try database.connect()
+    defer { observer.close() }
+    for _ in 0..<1200 {
+        if try reached(observer) { return true }
         usleep(25_000)
     }
     return false

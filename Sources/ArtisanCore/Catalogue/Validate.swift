@@ -35,14 +35,15 @@ public enum Validate {
     }
 
     /// `local@domain.tld`: one @, no spaces, a dotted domain of letters, digits and hyphens.
+    private static let emailLocalCharacters = Set("abcdefghijklmnopqrstuvwxyz0123456789.!#$%&'*+/=?^_`{|}~-")
+
     public static func email(_ text: String, field: String = "--email") throws -> String {
         let address = trimmed(text).lowercased()
         let rule = "must be an e-mail address like name@example.com"
         let parts = address.split(separator: "@", omittingEmptySubsequences: false)
         guard address.count <= 255, parts.count == 2, (1...64).contains(parts[0].count) else { throw ArtisanError.invalid(field: field, rule) }
         let local = parts[0], domain = parts[1]
-        let localAllowed = Set("abcdefghijklmnopqrstuvwxyz0123456789.!#$%&'*+/=?^_`{|}~-")
-        guard local.allSatisfy({ localAllowed.contains($0) }), !local.hasPrefix("."), !local.hasSuffix("."), !local.contains("..") else {
+        guard local.allSatisfy({ emailLocalCharacters.contains($0) }), !local.hasPrefix("."), !local.hasSuffix("."), !local.contains("..") else {
             throw ArtisanError.invalid(field: field, rule)
         }
         let labels = domain.split(separator: ".", omittingEmptySubsequences: false)
@@ -157,7 +158,9 @@ public enum Validate {
         return date
     }
 
-    static func trimmed(_ text: String) -> String {
-        String(text.drop { $0.isWhitespace }.reversed().drop { $0.isWhitespace }.reversed())
+    /// `text` without its leading and trailing white space (Unicode's, new lines included).
+    public static func trimmed(_ text: some StringProtocol) -> String {
+        guard let first = text.firstIndex(where: { !$0.isWhitespace }), let last = text.lastIndex(where: { !$0.isWhitespace }) else { return "" }
+        return String(text[first...last])
     }
 }

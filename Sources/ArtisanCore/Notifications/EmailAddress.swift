@@ -19,13 +19,13 @@ public struct EmailAddress: Sendable, Hashable, CustomStringConvertible {
         }
         self.address = address
         // A display name's runs of spaces mean one space to every reader (RFC 5322 phrases).
-        let words = name.map { Self.trimmed(Substring($0)).split(separator: " ").joined(separator: " ") }
+        let words = name.map { Validate.trimmed($0).split(separator: " ").joined(separator: " ") }
         self.name = words.flatMap { $0.isEmpty ? nil : $0 }
     }
 
     /// `Name <address>`, `"Name" <address>`, `<address>` or `address`.
     public init(parsing text: String, field: String = "EMAIL_FROM") throws {
-        let whole = Substring(Self.trimmed(Substring(text)))
+        let whole = Substring(Validate.trimmed(text))
         guard whole.last == ">" else {
             try self.init(address: String(whole), field: field)
             return
@@ -34,12 +34,8 @@ public struct EmailAddress: Sendable, Hashable, CustomStringConvertible {
             throw ArtisanError.invalid(field: field, "\(Self.quoted(text)) has a \">\" without its \"<\"; write Name <address> or a bare address")
         }
         let address = String(whole[whole.index(after: open)..<whole.index(before: whole.endIndex)])
-        let rawName = Substring(Self.trimmed(whole[..<open]))
+        let rawName = Substring(Validate.trimmed(whole[..<open]))
         try self.init(address: address, name: try Self.displayName(rawName, field: field), field: field)
-    }
-
-    private static func trimmed(_ text: Substring) -> String {
-        String(text.drop { $0.isWhitespace }.reversed().drop { $0.isWhitespace }.reversed())
     }
 
     /// `Name <address>`: for messages and logs, not for a MIME header.

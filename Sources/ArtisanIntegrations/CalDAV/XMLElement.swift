@@ -1,3 +1,5 @@
+import ArtisanCore
+
 /// A small XML reader for WebDAV multistatus answers: elements by local name (namespace
 /// prefixes dropped, as DAV:, CalDAV and CalendarServer names do not collide here), their
 /// children and text, entities and CDATA decoded. Not a general XML parser: no DTD, no validation.
@@ -120,7 +122,7 @@ struct XMLElement: Sendable {
 }
 
 extension Substring {
-    var trimmingWhitespace: String { String(drop { $0.isWhitespace }.reversed().drop { $0.isWhitespace }.reversed()) }
+    var trimmingWhitespace: String { Validate.trimmed(self) }
 }
 
 /// Escapes text for an XML body.

@@ -154,7 +154,7 @@ enum GoogleWire {
     }
 
     static func trimmedWhitespace(_ text: String) -> String {
-        String(text.drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed())
+        Validate.trimmed(text)
     }
 
     static func trimmed(_ base: String) -> String {
