@@ -73,7 +73,7 @@ struct CustomerExportTests {
     func refusals() throws {
         let w = try CatalogueWorld.demo()
         _ = try w.createCode("Coupe femme", "2026-12-01", "10:00")
-        for (email, status, text) in [("nobody@example.com", Int32(66), "no booking holds the e-mail nobody@example.com"),
+        for (email, status, text) in [("nobody@example.com", Int32(66), "no booking holds this e-mail"),
                                       ("marie@", 65, "EMAIL: must be an e-mail address"), ("", 65, "EMAIL:")] {
             let result = try w.run(["customers", "export", email])
             #expect(result.status == status && result.stdout.isEmpty, "\(email): \(result.output)")

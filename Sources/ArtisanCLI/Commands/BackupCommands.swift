@@ -64,9 +64,10 @@ extension DatabaseCommands {
         run: { invocation, context in
             let path = try backupFile(invocation)
             let reader = try BackupFileReader(path: path)
+            // The header's cheap refusal first: verifying an encrypted backup reads all of it.
+            if let refusal = reader.header.refusal(known: Migration.embedded) { throw refusal }
             let key = reader.isEncrypted ? try EncryptionKeySetting.backup.bytes(in: context.environment) : nil
             if reader.isEncrypted { try reader.verify(key: key) }
-            if let refusal = reader.header.refusal(known: Migration.embedded) { throw refusal }
             let connection = try context.connect()
             defer { connection.close() }
             let restore = DatabaseRestore(ClientPrograms(connection: connection, environment: context.environment, logger: context.logger))

@@ -54,46 +54,19 @@ enum CustomerCommands {
                     try context.confirm(question(plan))
                 }
             }
-            try OutputWriter(context: context).show(Record(report), fields: fields)
+            try OutputWriter(context: context).show(report, fields: fields)
             for note in report.notes { context.note("note: \(note)") }
         }
     )
 
     static func question(_ plan: CustomerData.ErasurePlan) -> String {
         let count = plan.bookings.count
-        var question = "erase \(plan.email): \(count) booking\(count == 1 ? "" : "s") and everything about them"
+        var question = "erase the customer's \(count) booking\(count == 1 ? "" : "s") and everything about them"
         if !plan.upcoming.isEmpty { question += ", cancelling \(plan.upcoming.map(\.publicCode).joined(separator: ", ")) first" }
         return question
     }
 
-    struct Record: Encodable {
-        let email: String
-        let bookings: Int
-        let bookingEvents: Int
-        let notifications: Int
-        let notificationsCancelled: Int
-        let idempotencyKeys: Int
-        let idempotencyKeysDeleted: Int
-        let calendarEvents: Int
-        let calendarBlocks: Int
-        let cancelled: [String]
-
-        init(_ report: ErasureReport) {
-            email = report.email
-            bookings = report.bookings
-            bookingEvents = report.bookingEvents
-            notifications = report.notifications
-            notificationsCancelled = report.notificationsCancelled
-            idempotencyKeys = report.idempotencyKeys
-            idempotencyKeysDeleted = report.idempotencyKeysDeleted
-            calendarEvents = report.calendarEvents
-            calendarBlocks = report.calendarBlocks
-            cancelled = report.cancelled
-        }
-    }
-
-    static let fields: [Column<Record>] = [
-        Column("email", "ERASED") { $0.email },
+    static let fields: [Column<ErasureReport>] = [
         Column("cancelled", "CANCELLED FIRST") { $0.cancelled.isEmpty ? "none" : $0.cancelled.joined(separator: ", ") },
         Column("bookings", "BOOKINGS") { "\($0.bookings) anonymised" },
         Column("bookingEvents", "BOOKING EVENTS") { "\($0.bookingEvents) cleaned" },

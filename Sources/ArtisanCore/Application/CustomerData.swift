@@ -12,17 +12,17 @@ public struct CustomerData {
 
     public init(_ context: ServiceContext) { self.context = context }
 
-    public static func notFound(_ email: String) -> ArtisanError {
-        ArtisanError.notFound(code: "CUSTOMER_NOT_FOUND", "no booking holds the e-mail \(email)",
+    /// Names no e-mail: the caller typed it, and an error line may end in a log.
+    public static let notFound =
+        ArtisanError.notFound(code: "CUSTOMER_NOT_FOUND", "no booking holds this e-mail",
                               hint: "a customer whose data was erased is no longer found by e-mail")
-    }
 
     /// Everything held about the customer with this e-mail.
     public func export(email: String) throws -> CustomerDataDocument {
         try context.store.transaction(rollingBack: true) { repositories in
             let scope = try Scope(repositories, context)
             guard let file = try CustomerFile.gather(email: email, from: repositories.customers(of: scope.artisan.id), forUpdate: false) else {
-                throw Self.notFound(email)
+                throw Self.notFound
             }
             return CustomerDataDocument(file, artisan: scope.artisan, zone: scope.zone, now: scope.now)
         }
@@ -35,7 +35,7 @@ public struct CustomerData {
             let scope = try Scope(repositories, context)
             _ = try scope.booking(code, email: email)
             guard let file = try CustomerFile.gather(email: email, from: repositories.customers(of: scope.artisan.id), forUpdate: false) else {
-                throw Self.notFound(email)
+                throw Self.notFound
             }
             return CustomerDataDocument(file, artisan: scope.artisan, zone: scope.zone, now: scope.now)
         }
@@ -43,7 +43,6 @@ public struct CustomerData {
 
     /// What `forget` is about to do, for the confirmation.
     public struct ErasurePlan: Sendable {
-        public let email: String
         public let bookings: [Booking]
         /// Active bookings not over yet: cancelled first (`cancelUpcoming`), else a refusal.
         public let upcoming: [Booking]
@@ -61,49 +60,63 @@ public struct CustomerData {
         let plan = try context.store.transaction(rollingBack: true) { repositories in
             let scope = try Scope(repositories, context)
             let bookings = try repositories.customers(of: scope.artisan.id).bookings(email: email, forUpdate: false).map(\.booking)
-            guard !bookings.isEmpty else { throw Self.notFound(email) }
-            return ErasurePlan(email: email.lowercased(), bookings: bookings, upcoming: Self.upcoming(bookings, now: scope.now), zone: scope.zone)
+            guard !bookings.isEmpty else { throw Self.notFound }
+            return ErasurePlan(bookings: bookings, upcoming: Self.upcoming(bookings, now: scope.now), zone: scope.zone)
         }
-        if !plan.upcoming.isEmpty, !cancelUpcoming { throw Self.refusal(plan.upcoming, email: plan.email, zone: plan.zone) }
+        if !plan.upcoming.isEmpty, !cancelUpcoming { throw Self.refusal(plan.upcoming, zone: plan.zone) }
         try confirm(plan)
-        var report = ErasureReport(email: plan.email)
+        var cancelled: [String] = [], notes: [String] = []
         for booking in plan.upcoming {
-            let cancelled = try BookingService(context).cancel(code: booking.publicCode, reason: "the customer asked for their data to be erased",
-                                                               force: true)
-            report.cancelled.append(cancelled.booking.publicCode)
-            report.notes += cancelled.notes
+            let placed = try BookingService(context).cancel(code: booking.publicCode, reason: "the customer asked for their data to be erased",
+                                                            force: true)
+            cancelled.append(placed.booking.publicCode)
+            notes += placed.notes
         }
-        let erased = try context.store.transaction { repositories in
-            let scope = try Scope(repositories, context)
-            let customers = repositories.customers(of: scope.artisan.id)
-            guard let file = try CustomerFile.gather(email: email, from: customers, forUpdate: true) else { throw Self.notFound(email) }
-            // Booked again between the plan and now: nothing is erased.
-            let upcoming = Self.upcoming(file.bookings.map(\.booking), now: scope.now)
-            guard upcoming.isEmpty else { throw Self.refusal(upcoming, email: plan.email, zone: scope.zone) }
-            return try file.erase(in: repositories, artisan: scope.artisan.id, at: scope.now)
+        var report: ErasureReport
+        do {
+            report = try context.store.transaction { repositories in
+                let scope = try Scope(repositories, context)
+                let customers = repositories.customers(of: scope.artisan.id)
+                guard let file = try CustomerFile.gather(email: email, from: customers, forUpdate: true) else { throw Self.notFound }
+                // Booked again between the plan and now: nothing is erased.
+                let upcoming = Self.upcoming(file.bookings.map(\.booking), now: scope.now)
+                guard upcoming.isEmpty else { throw Self.refusal(upcoming, zone: scope.zone) }
+                return try file.erase(in: repositories, artisan: scope.artisan.id, at: scope.now)
+            }
+        } catch where !cancelled.isEmpty {
+            throw Self.unfinished(error, cancelled: cancelled)
         }
-        report.add(erased)
+        report.cancelled = cancelled
+        report.notes = notes
         return report
+    }
+
+    /// The erasure failed after `--cancel` had cancelled (and committed) the upcoming bookings:
+    /// the user learns which ones, and that a second run finishes the job.
+    static func unfinished(_ error: any Error, cancelled: [String]) -> ArtisanError {
+        let kind = (error as? ArtisanError)?.kind ?? .temporary
+        return ArtisanError(kind, code: "CUSTOMER_ERASURE_UNFINISHED",
+                            "\(ArtisanError.describe(error)); \(cancelled.joined(separator: ", ")) were cancelled first, but nothing was erased",
+                            hint: "run the same 'customers forget' again to finish the erasure")
     }
 
     static func upcoming(_ bookings: [Booking], now: Timestamp) -> [Booking] {
         bookings.filter { $0.status.isActive && $0.end > now }
     }
 
-    static func refusal(_ upcoming: [Booking], email: String, zone: ZoneRules) -> ArtisanError {
+    static func refusal(_ upcoming: [Booking], zone: ZoneRules) -> ArtisanError {
         let listed = upcoming.prefix(3).map { booking in
             let date = zone.localDate(at: booking.start), time = TimeOfDay(minutes: zone.localMinuteOfDay(at: booking.start))
             return "\(booking.publicCode) on \(date) at \(time?.description ?? "?")"
         }.joined(separator: ", ") + (upcoming.count > 3 ? "…" : "")
         return ArtisanError(.invalid, code: "CUSTOMER_HAS_UPCOMING_BOOKINGS",
-                            "\(email) has \(upcoming.count) upcoming booking\(upcoming.count == 1 ? "" : "s") (\(listed)): nothing was erased",
+                            "the customer has \(upcoming.count) upcoming booking\(upcoming.count == 1 ? "" : "s") (\(listed)): nothing was erased",
                             hint: "cancel \(upcoming.count == 1 ? "it" : "them") first, or pass --cancel to cancel and erase at once")
     }
 }
 
-/// What `forget` changed, table by table.
-public struct ErasureReport: Sendable, Equatable {
-    public var email: String
+/// What `forget` changed, table by table. It names no e-mail: the output may end in a log.
+public struct ErasureReport: Sendable, Equatable, Encodable {
     /// Bookings whose customer became `Anonymisé`.
     public var bookings = 0
     /// Audit lines whose details named the customer.
@@ -120,21 +133,14 @@ public struct ErasureReport: Sendable, Equatable {
     public var calendarBlocks = 0
     /// Upcoming bookings cancelled first (`--cancel`), by code.
     public var cancelled: [String] = []
+    /// Printed as notes, not in the report.
     public var notes: [String] = []
 
-    public init(email: String) { self.email = email }
+    public init() {}
 
-    mutating func add(_ other: ErasureReport) {
-        bookings += other.bookings
-        bookingEvents += other.bookingEvents
-        notifications += other.notifications
-        notificationsCancelled += other.notificationsCancelled
-        idempotencyKeys += other.idempotencyKeys
-        idempotencyKeysDeleted += other.idempotencyKeysDeleted
-        calendarEvents += other.calendarEvents
-        calendarBlocks += other.calendarBlocks
-        cancelled += other.cancelled
-        notes += other.notes
+    enum CodingKeys: String, CodingKey {
+        case bookings, bookingEvents, notifications, notificationsCancelled, idempotencyKeys, idempotencyKeysDeleted, calendarEvents,
+             calendarBlocks, cancelled
     }
 }
 
@@ -165,7 +171,7 @@ struct CustomerFile {
     func erase(in repositories: any Repositories, artisan: UUID, at now: Timestamp) throws -> ErasureReport {
         let customers = repositories.customers(of: artisan)
         let erasure = CustomerErasure(identity: identity)
-        var report = ErasureReport(email: identity.email)
+        var report = ErasureReport()
         for row in bookings {
             try customers.anonymise(booking: row.booking.id, at: now)
             try repositories.bookings(of: artisan).recordEvent(row.booking.id, kind: "customer_erased", details: [:], at: now)

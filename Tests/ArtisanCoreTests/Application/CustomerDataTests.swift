@@ -42,6 +42,26 @@ struct CustomerDataTests {
         #expect(fixture.store.state.outbox.allSatisfy { $0.status != .pending || $0.kind.isForArtisan })
     }
 
+    @Test("an erasure failing after --cancel's cancellations names the cancelled codes and keeps the failure's kind; a rerun finishes")
+    func unfinishedAfterCancelling() throws {
+        let fixture = ServiceFixture()
+        let placed = try fixture.bookings(at: "2030-01-07T08:00:00Z").book(fixture.request("2030-01-08", "10:00"))
+        fixture.store.failingErasure = true
+        let data = CustomerData(fixture.context(at: "2030-01-08T08:30:00Z"))
+        #expect { try data.forget(email: "marie@example.com", cancelUpcoming: true) { _ in } } throws: { error in
+            guard let error = error as? ArtisanError else { return false }
+            return error.code == "CUSTOMER_ERASURE_UNFINISHED" && error.kind == .temporary && error.message.contains(placed.booking.publicCode)
+                && error.message.contains("the row is locked") && error.hint?.contains("again") == true
+        }
+        let kept = try #require(fixture.store.state.bookings[fixture.artisan.id]?.first)
+        #expect(kept.status == .cancelled && kept.customer.email == "marie@example.com")
+
+        fixture.store.failingErasure = false
+        let report = try data.forget(email: "marie@example.com", cancelUpcoming: true) { _ in }
+        #expect(report.cancelled.isEmpty && report.bookings == 1)
+        #expect(try #require(fixture.store.state.bookings[fixture.artisan.id]?.first).customer.isAnonymised)
+    }
+
     @Test("a refused confirmation changes nothing, not even the cancellation of an upcoming booking")
     func confirmationRefused() throws {
         let fixture = ServiceFixture()

@@ -23,6 +23,7 @@ extension InMemoryStore {
         func rows(mentioning terms: [String], notLinkedTo bookings: [UUID]) throws -> CustomerRows { CustomerRows() }
 
         func anonymise(booking: UUID, at: Timestamp) throws {
+            if store.failingErasure { throw ArtisanError(.temporary, code: "LOCKED", "the row is locked") }
             store.state.bookings[artisan] = store.state.bookings[artisan, default: []].map { row in
                 guard row.id == booking else { return row }
                 var erased = row

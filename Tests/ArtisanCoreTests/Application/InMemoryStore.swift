@@ -40,6 +40,8 @@ final class InMemoryStore: TransactionRunner, ExclusiveLocks {
     var failingImports: Set<CalendarProviderID> = []
     /// Retention categories whose purge fails after deleting, as a database error would midway.
     var failingPurges: Set<RetentionCategory> = []
+    /// An anonymisation that fails as a database error would.
+    var failingErasure = false
     var transactions = 0
 
     func transaction<T>(rollingBack: Bool, _ body: (any Repositories) throws -> T) throws -> T {
