@@ -63,10 +63,7 @@ struct ErrorReporter {
     /// line break, a terminal escape) are shown escaped, and a message past 1,000 characters
     /// keeps its start and end around an ellipsis.
     static func printable(_ text: String) -> String {
-        var line = ""
-        for scalar in text.unicodeScalars {
-            if scalar.properties.generalCategory == .control { line += scalar.escaped(asASCII: false) } else { line.unicodeScalars.append(scalar) }
-        }
+        let line = LogLine.escapingControls(text)
         guard line.count > 1_000 else { return line }
         return line.prefix(800) + " … " + line.suffix(100)
     }

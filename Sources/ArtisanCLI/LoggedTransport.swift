@@ -1,3 +1,4 @@
+import ArtisanCore
 import ArtisanIntegrations
 import Logging
 
@@ -36,7 +37,6 @@ struct LoggedTransport: HTTPTransport {
     }
 
     private static func milliseconds(since start: ContinuousClock.Instant) -> Int {
-        let elapsed = ContinuousClock.now - start
-        return Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)
+        (ContinuousClock.now - start).wholeMilliseconds
     }
 }

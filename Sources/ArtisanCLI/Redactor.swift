@@ -1,20 +1,24 @@
+import ArtisanCore
+
 /// The one place that keeps secrets and personal data out of logs, in both formats and for the
 /// server's lines too. A text loses: the values of secret-looking environment variables, URL
 /// passwords, `password=`/`token=`-style settings, bearer tokens and keys of known shapes, e-mail
 /// addresses, phone numbers (international and French forms), and the personal values typed on
-/// the command line (whole words). A field loses its whole value when its key names personal
-/// data or a secret (`customerName`, `email`, `phone`, `to`, `token`…): names cannot be
+/// the command line (whole words, whatever their case). A field loses its whole value when its
+/// key names personal data or a secret (`customerName`, `email`, `phone`, `to`, `token`…): names cannot be
 /// recognised by their shape, so they are kept out by field, and messages never interpolate them.
 struct Redactor: Sendable {
     static let mask = "***"
 
     private let secrets: [String]
-    private let personalValues: [String]
+    /// The personal values typed on the command line, longest first, found whatever their case.
+    private let personalValues: [TermMatcher]
 
     init(environment: [String: String], personalValues: [String] = []) {
         secrets = Set(environment.filter { Self.isSecretName($0.key) && $0.value.count >= 4 }.map(\.value))
             .sorted { $0.count > $1.count }
         self.personalValues = Set(personalValues.filter { $0.count >= 2 }).sorted { $0.count > $1.count }
+            .map { TermMatcher(term: $0, kind: .name) }
     }
 
     /// An environment variable whose value is a secret: SECRET, TOKEN, PASSWORD… in its name, a
@@ -63,8 +67,10 @@ struct Redactor: Sendable {
         if signs.underscore || signs.sendGridKey || signs.spacedB && Self.mentionsAuthorization(result) { result = Self.maskingTokens(result) }
         if signs.at { result = Self.maskingEmails(result) }
         if signs.phoneRun { result = Self.maskingPhones(result) }
-        for value in personalValues where Self.occurs(value, in: result) {
-            result = Self.replacingWholeWords(value, in: result)
+        for value in personalValues {
+            let characters = Array(result)
+            guard value.firstMatch(in: characters, from: 0) != nil else { continue }
+            result = String(value.replacing(in: characters, with: Array(Self.mask)))
         }
         return result
     }
@@ -230,18 +236,5 @@ struct Redactor: Sendable {
     private static func isWordPart(_ character: Character?) -> Bool {
         guard let character else { return false }
         return character.isLetter || character.isNumber || character == "_"
-    }
-
-    private static func replacingWholeWords(_ value: String, in text: String) -> String {
-        var result = ""
-        var cursor = text.startIndex
-        for range in text.ranges(of: value) where range.lowerBound >= cursor {
-            let before = range.lowerBound > text.startIndex ? text[text.index(before: range.lowerBound)] : nil
-            let after = range.upperBound < text.endIndex ? text[range.upperBound] : nil
-            guard !isWordPart(before), !isWordPart(after) else { continue }
-            result += text[cursor..<range.lowerBound] + mask
-            cursor = range.upperBound
-        }
-        return result + text[cursor...]
     }
 }

@@ -9,3 +9,10 @@ public struct Clock: Sendable {
 
     public func now() -> Timestamp { read() }
 }
+
+extension Duration {
+    /// Whole milliseconds (rounded down), as the logs and reports give durations.
+    public var wholeMilliseconds: Int {
+        Int(components.seconds) * 1000 + Int(components.attoseconds / 1_000_000_000_000_000)
+    }
+}

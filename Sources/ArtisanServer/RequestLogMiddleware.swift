@@ -1,3 +1,4 @@
+import ArtisanCore
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -22,7 +23,7 @@ struct RequestLogMiddleware: RouterMiddleware {
         }
         response.headers[Self.header] = context.requestID
         let elapsed = ContinuousClock.now - started
-        let milliseconds = Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)
+        let milliseconds = elapsed.wholeMilliseconds
         logger.log(level: response.status.code >= 500 ? .error : .info, "request", metadata: [
             "requestId": .string(context.requestID), "method": .string(request.method.rawValue),
             "route": .string(Self.route(context.endpointPath)), "status": .stringConvertible(response.status.code),

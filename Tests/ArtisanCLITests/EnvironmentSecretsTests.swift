@@ -17,7 +17,7 @@ struct EnvironmentSecretsTests {
 
     /// The variables the brief and the spec (section 6.4) name as secrets: the scan must find them all.
     static let knownSecrets = ["STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET", "SENDGRID_API_KEY", "TWILIO_AUTH_TOKEN", "TWILIO_ACCOUNT_SID",
-                               "GOOGLE_CLIENT_SECRET", "CALENDAR_ENCRYPTION_KEY", "PGPASSWORD"]
+                               "GOOGLE_CLIENT_SECRET", "CALENDAR_ENCRYPTION_KEY", "BACKUP_ENCRYPTION_KEY", "PGPASSWORD"]
 
     /// Variables whose value is a URL that may carry a password (`scheme://user:password@host`).
     static let knownURLs = ["DATABASE_URL", "SMTP_URL"]

@@ -1,10 +1,5 @@
 import ArtisanCore
 import ArtisanStore
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// `db backup FILE [--encrypt]` and `db restore FILE`: pg_dump and pg_restore, with the schema in the file.
 extension DatabaseCommands {
@@ -27,7 +22,7 @@ extension DatabaseCommands {
         run: { invocation, context in
             let path = try backupFile(invocation)
             let key = invocation.isSet("encrypt") ? try EncryptionKeySetting.backup.bytes(in: context.environment) : nil
-            let exists = try existingFile(path)
+            let exists = try BackupPath.existingFile(path)
             if exists { try context.confirm("replace the existing file \(path)") }
             let writer = try BackupFileWriter(path: path, replacing: exists, key: key)
             defer { writer.abandon() }
@@ -76,8 +71,7 @@ extension DatabaseCommands {
                 if let refusal = restore.refusal(reader.header, over: target) { throw refusal }
                 try context.confirm("replace everything database \(target.database) holds with the backup \(path)")
             }
-            let statuses = try restore.restore(try reader.payload(key: key), replacing: !target.isEmpty)
-            try requireCurrentSchema(statuses, restored: path)
+            let statuses = try restore.restore(try reader.payload(key: key), replacing: !target.isEmpty, from: path)
             struct Record: Encodable { let file: String; let database: String; let replaced: Bool; let schemaVersion: String; let migrations: Int; let createdAt: String }
             let record = Record(file: path, database: target.database, replaced: !target.isEmpty, schemaVersion: reader.header.schemaVersion,
                                 migrations: reader.header.migrations.count, createdAt: reader.header.createdAt)
@@ -95,33 +89,5 @@ extension DatabaseCommands {
         guard !path.isEmpty else { throw ArtisanError.invalid(field: "FILE", "must name a file") }
         guard path != "-" else { throw ArtisanError.invalid(field: "FILE", "must name a file: '-' (standard input or output) is not supported") }
         return path
-    }
-
-    /// Whether FILE exists as something a backup may replace: a directory, or a path that cannot be, is refused.
-    private static func existingFile(_ path: String) throws -> Bool {
-        var info = stat()
-        guard stat(path, &info) == 0 else {
-            // Missing: the writer says whether its directory is.
-            guard errno == ENOENT || errno == ENOTDIR else { throw BackupPath.failure("cannot write", path, errno) }
-            return false
-        }
-        guard (info.st_mode & S_IFMT) == S_IFREG else {
-            throw ArtisanError.invalid(field: "FILE", "\(path) is \((info.st_mode & S_IFMT) == S_IFDIR ? "a directory" : "not a regular file")")
-        }
-        return true
-    }
-
-    /// After a restore, the schema must be this build's, every migration applied, as `migrate status` checks.
-    private static func requireCurrentSchema(_ statuses: [MigrationStatus], restored path: String) throws {
-        let unsettled = statuses.filter { $0.state != .applied }
-        guard !unsettled.isEmpty else { return }
-        let states = Dictionary(grouping: unsettled, by: \.state)
-        let summary = [MigrationStatus.State.pending, .changed, .unknown].compactMap { state in
-            states[state].map { "\($0.count) \(state.rawValue) (\($0.map(\.version).joined(separator: ", ")))" }
-        }.joined(separator: ", ")
-        let onlyPending = unsettled.allSatisfy { $0.state == .pending }
-        throw ArtisanError(.invalid, code: "RESTORED_SCHEMA_NOT_CURRENT",
-                           "restored \(path), but its schema is not this artisanctl's: migrations \(summary)",
-                           hint: onlyPending ? "apply them with 'artisanctl migrate latest'" : "see 'artisanctl migrate status'")
     }
 }

@@ -96,7 +96,7 @@ struct CalendarRun {
             report.fail(error)
         }
         let elapsed = ContinuousClock.now - started
-        report.milliseconds = Int(elapsed.components.seconds) * 1000 + Int(elapsed.components.attoseconds / 1_000_000_000_000_000)
+        report.milliseconds = elapsed.wholeMilliseconds
         return report
     }
 

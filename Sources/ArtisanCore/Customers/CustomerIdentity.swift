@@ -51,18 +51,18 @@ extension String {
 
 /// Finds one term in text, ignoring case, where it stands on its own: no letter or digit (nor, for
 /// an e-mail, another character of an address) right before or after it.
-struct TermMatcher {
-    enum Kind { case email, phone, name }
+public struct TermMatcher: Sendable {
+    public enum Kind: Sendable { case email, phone, name }
 
     let term: [Character]
     let kind: Kind
 
-    init(term: String, kind: Kind) {
+    public init(term: String, kind: Kind) {
         self.term = Array(term)
         self.kind = kind
     }
 
-    func firstMatch(in text: [Character], from start: Int) -> Int? {
+    public func firstMatch(in text: [Character], from start: Int) -> Int? {
         guard !term.isEmpty, text.count >= term.count else { return nil }
         var index = start
         while index + term.count <= text.count {
@@ -72,7 +72,7 @@ struct TermMatcher {
         return nil
     }
 
-    func replacing(in text: [Character], with replacement: [Character]) -> [Character] {
+    public func replacing(in text: [Character], with replacement: [Character]) -> [Character] {
         var result: [Character] = []
         var position = 0
         while let found = firstMatch(in: text, from: position) {

@@ -28,9 +28,9 @@ public final class BackupFileReader {
             close(descriptor)
             throw error
         }
-        guard (info.st_mode & S_IFMT) == S_IFREG else {
+        if let refusal = BackupPath.notRegular(path, mode: info.st_mode, ", not a backup") {
             close(descriptor)
-            throw ArtisanError.invalid(field: "FILE", "\(path) is \((info.st_mode & S_IFMT) == S_IFDIR ? "a directory" : "not a regular file"), not a backup")
+            throw refusal
         }
         do {
             let magic = Array((BackupHeader.magic + "\n").utf8)

@@ -45,15 +45,32 @@ public struct DatabaseRestore {
             hint: "restore into an empty database, or roll them back first with 'artisanctl migrate rollback --steps \(extra.count)'")
     }
 
-    /// Restores the dump `payload` gives; `replacing` drops first what the backup holds (the same
-    /// transaction). Returns the migrations' states afterwards, as `migrate status` shows them.
-    public func restore(_ payload: BackupPayload, replacing: Bool) throws -> [MigrationStatus] {
+    /// Restores the dump `payload` gives (read from `path`); `replacing` drops first what the backup
+    /// holds (the same transaction). Returns the migrations' states afterwards, as `migrate status`
+    /// shows them; RESTORED_SCHEMA_NOT_CURRENT when they are not all applied.
+    public func restore(_ payload: BackupPayload, replacing: Bool, from path: String) throws -> [MigrationStatus] {
         // Roles and grants are the target's own: its user owns what is restored.
         var arguments = ["--format=custom", "--no-password", "--single-transaction", "--exit-on-error", "--no-owner", "--no-privileges"]
         if replacing { arguments += ["--clean", "--if-exists"] }
         try tools.run("pg_restore", arguments, input: payload.next)
         // Fresh tables have no statistics until autovacuum comes by: the planner gets them now.
         try connection.execute("ANALYZE")
-        return try Migrator(connection: connection, logger: tools.logger).status()
+        let statuses = try Migrator(connection: connection, logger: tools.logger).status()
+        try Self.requireCurrentSchema(statuses, restored: path)
+        return statuses
+    }
+
+    /// After a restore, the schema must be this build's, every migration applied, as `migrate status` checks.
+    private static func requireCurrentSchema(_ statuses: [MigrationStatus], restored path: String) throws {
+        let unsettled = statuses.filter { $0.state != .applied }
+        guard !unsettled.isEmpty else { return }
+        let states = Dictionary(grouping: unsettled, by: \.state)
+        let summary = [MigrationStatus.State.pending, .changed, .unknown].compactMap { state in
+            states[state].map { "\($0.count) \(state.rawValue) (\($0.map(\.version).joined(separator: ", ")))" }
+        }.joined(separator: ", ")
+        let onlyPending = unsettled.allSatisfy { $0.state == .pending }
+        throw ArtisanError(.invalid, code: "RESTORED_SCHEMA_NOT_CURRENT",
+                           "restored \(path), but its schema is not this artisanctl's: migrations \(summary)",
+                           hint: onlyPending ? "apply them with 'artisanctl migrate latest'" : "see 'artisanctl migrate status'")
     }
 }

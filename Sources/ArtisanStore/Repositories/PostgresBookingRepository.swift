@@ -173,9 +173,7 @@ public struct PostgresBookingRepository: BookingRepository {
 
     /// One line of the audit trail.
     public func recordEvent(_ booking: UUID, kind: String, details: [String: String], at: Timestamp) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        let json = String(decoding: try encoder.encode(details), as: UTF8.self)
+        let json = try JSONStrings.text(details)
         try connection.execute("""
             INSERT INTO booking_events (booking_id, at, kind, details) VALUES (\(booking), \(at), \(kind), \(json)::jsonb)
             """)

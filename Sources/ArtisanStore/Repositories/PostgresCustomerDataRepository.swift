@@ -91,7 +91,7 @@ public struct PostgresCustomerDataRepository: CustomerDataRepository {
 
     public func saveDetails(ofEvent id: UUID, _ details: [String: String]) throws {
         try connection.execute("""
-            UPDATE booking_events SET details = \(try Self.json(details))::jsonb
+            UPDATE booking_events SET details = \(try JSONStrings.text(details))::jsonb
             WHERE id = \(id) AND booking_id IN (SELECT id FROM bookings WHERE artisan_id = \(artisan))
             """)
     }
@@ -99,7 +99,7 @@ public struct PostgresCustomerDataRepository: CustomerDataRepository {
     public func saveErased(_ notification: OutboxMessage) throws {
         try connection.execute("""
             UPDATE notifications SET recipient = \(notification.recipient), recipient_name = \(notification.recipientName),
-                   payload = \(try Self.json(notification.variables))::jsonb, provider_message_id = \(notification.providerMessageID),
+                   payload = \(try JSONStrings.text(notification.variables))::jsonb, provider_message_id = \(notification.providerMessageID),
                    last_error = \(notification.lastError), status = \(notification.status.rawValue), claimed_until = NULL,
                    updated_at = artisan_now()
             WHERE id = \(notification.id) AND artisan_id = \(artisan)
@@ -130,14 +130,8 @@ public struct PostgresCustomerDataRepository: CustomerDataRepository {
     static let keyColumns = "key, request_digest, booking_id, status_code, response_body, created_at"
     static let blockColumns = "id, provider_id, source, booking_id, external_event_id, summary, start_datetime, end_datetime"
 
-    static func json(_ object: [String: String]) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return String(decoding: try encoder.encode(object), as: UTF8.self)
-    }
-
     static func event(_ row: Row) throws -> CustomerRows.Event {
-        guard let details = try? JSONDecoder().decode([String: String].self, from: Data(try row.decode("details", as: String.self).utf8)) else {
+        guard let details = JSONStrings.object(try row.decode("details", as: String.self)) else {
             throw DatabaseError(kind: .decoding, message: "a booking event's details are not an object of strings", column: "details")
         }
         return CustomerRows.Event(id: try row.decode("id"), bookingID: try row.decode("booking_id"), at: try row.decode("at"),

@@ -17,9 +17,7 @@ public struct PostgresNotificationRepository: NotificationRepository {
         """
 
     public func enqueue(_ notification: OutboxMessage) throws -> Bool {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        let payload = String(decoding: try encoder.encode(notification.variables), as: UTF8.self)
+        let payload = try JSONStrings.text(notification.variables)
         return try !connection.query("""
             INSERT INTO notifications (id, artisan_id, booking_id, kind, channel, recipient, recipient_name, payload, status, attempts,
                                        next_attempt_at, idempotency_key)
@@ -103,7 +101,7 @@ public struct PostgresNotificationRepository: NotificationRepository {
     static func decode(_ row: Row) throws -> OutboxMessage {
         guard let kind = NotificationKind(rawValue: try row.decode("kind")), let channel = OutgoingMessage.Channel(rawValue: try row.decode("channel")),
               let status = OutboxMessage.Status(rawValue: try row.decode("status")),
-              let variables = try? JSONDecoder().decode([String: String].self, from: Data((try row.decode("payload", as: String.self)).utf8)) else {
+              let variables = JSONStrings.object(try row.decode("payload", as: String.self)) else {
             throw DatabaseError(kind: .decoding, message: "a notification row holds a kind, channel, status or payload outside the schema", column: "kind")
         }
         return OutboxMessage(id: try row.decode("id"), artisanID: try row.decode("artisan_id"), bookingID: try row.decode("booking_id", as: UUID?.self),
