@@ -24,7 +24,7 @@ struct LogSettings: Equatable, Sendable {
 
     static func format(_ options: GlobalOptions, environment: [String: String], defaults: Defaults) throws -> GlobalOptions.LogFormat {
         if let format = options.logFormat { return format }
-        if let text = setting("LOG_FORMAT", environment) {
+        if let text = environment.setting("LOG_FORMAT") {
             let names = GlobalOptions.LogFormat.allCases.map(\.rawValue)
             guard let format = GlobalOptions.LogFormat(rawValue: text.lowercased()) else { throw refusal("LOG_FORMAT", text, names) }
             return format
@@ -35,7 +35,7 @@ struct LogSettings: Equatable, Sendable {
     static func level(_ options: GlobalOptions, environment: [String: String], defaults: Defaults) throws -> Logger.Level {
         if options.verbose { return .debug }
         if options.quiet { return .error }
-        if let text = setting("LOG_LEVEL", environment) {
+        if let text = environment.setting("LOG_LEVEL") {
             guard let level = levelNames.first(where: { $0.name == text.lowercased() })?.level else {
                 throw refusal("LOG_LEVEL", text, levelNames.map(\.name))
             }
@@ -52,7 +52,7 @@ struct LogSettings: Equatable, Sendable {
             if argument.hasPrefix("--log-format=") { return argument.dropFirst("--log-format=".count) == "json" ? .json : .text }
             if argument == "--log-format" { return index + 1 < flags.count && flags[index + 1] == "json" ? .json : .text }
         }
-        if let text = setting("LOG_FORMAT", environment) { return text.lowercased() == "json" ? .json : .text }
+        if let text = environment.setting("LOG_FORMAT") { return text.lowercased() == "json" ? .json : .text }
         return commandWord(arguments) == "serve" ? .json : .text
     }
 
@@ -69,10 +69,6 @@ struct LogSettings: Equatable, Sendable {
             index += takesValue ? 2 : 1
         }
         return nil
-    }
-
-    private static func setting(_ name: String, _ environment: [String: String]) -> String? {
-        environment[name].flatMap { $0.isEmpty ? nil : $0 }
     }
 
     private static func refusal(_ name: String, _ value: String, _ names: [String]) -> ArtisanError {

@@ -13,9 +13,7 @@ enum NotificationGatewayFactory {
                                     previewGateway: NotificationGateway(email: nil, sms: nil, renderer: renderer))
     }
 
-    static func value(_ name: String, _ context: Context) -> String? {
-        context.environment[name].flatMap { $0.isEmpty ? nil : $0 }
-    }
+    static func value(_ name: String, _ context: Context) -> String? { context.environment.setting(name) }
 
     static func gateway(_ context: Context, pace: NotificationSettings.Pace, renderer: MustacheRenderer) -> NotificationGateway {
         // Right after a booking change: one short try; `notify send` takes its time and retries.

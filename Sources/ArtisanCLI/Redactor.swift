@@ -5,8 +5,9 @@ import ArtisanCore
 /// passwords, `password=`/`token=`-style settings, bearer tokens and keys of known shapes, e-mail
 /// addresses, phone numbers (international and French forms), and the personal values typed on
 /// the command line (whole words, whatever their case). A field loses its whole value when its
-/// key names personal data or a secret (`customerName`, `email`, `phone`, `to`, `token`…): names cannot be
-/// recognised by their shape, so they are kept out by field, and messages never interpolate them.
+/// key names personal data or a secret (`customerName`, `email`, `phone`, `to`, `token`…):
+/// names cannot be recognised by their shape, so they are kept out by field, and messages never
+/// interpolate them.
 struct Redactor: Sendable {
     static let mask = "***"
 
@@ -190,8 +191,7 @@ struct Redactor: Sendable {
 
     /// Every address-like token: `marie@example.com`, `zoé.dupré@exemple.fr`.
     static func maskingEmails(_ text: String) -> String {
-        guard text.contains("@") else { return text }
-        return text.replacing(emailPattern) { _ in mask }
+        text.replacing(emailPattern) { _ in mask }
     }
 
     /// International numbers (`+33 6 12 34 56 78`, `+14155550100`, `0033612345678`) and French

@@ -30,7 +30,7 @@ enum ServerConfiguration {
         }
         if let limit = environment["RATE_LIMIT"] { settings.publicLimit = try rateLimit(limit, name: "RATE_LIMIT") }
         if let limit = environment["WEBHOOK_RATE_LIMIT"] { settings.webhookLimit = try rateLimit(limit, name: "WEBHOOK_RATE_LIMIT") }
-        settings.stripeWebhookSecret = environment["STRIPE_WEBHOOK_SECRET"].flatMap { $0.isEmpty ? nil : $0 }
+        settings.stripeWebhookSecret = environment.setting("STRIPE_WEBHOOK_SECRET")
         return settings
     }
 

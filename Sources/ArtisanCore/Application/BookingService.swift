@@ -300,12 +300,17 @@ struct Scope {
     func service(_ reference: String) throws -> Service { try services.require(reference) }
 
     func booking(_ code: String, email: String? = nil, forUpdate: Bool = false) throws -> Booking {
-        let notFound = ArtisanError.notFound(code: "BOOKING_NOT_FOUND", "no booking matches \(code)\(email == nil ? "" : " and that e-mail")")
+        let notFound = Self.bookingNotFound(code, email: email)
         guard PublicCode.isWellFormed(code.uppercased()), let booking = try bookings.find(code: code.uppercased(), forUpdate: forUpdate) else {
             throw notFound
         }
         if let email, booking.customer.email?.lowercased() != email.lowercased() { throw notFound }
         return booking
+    }
+
+    /// The same answer whether the code or the e-mail is wrong.
+    static func bookingNotFound(_ code: String, email: String?) -> ArtisanError {
+        ArtisanError.notFound(code: "BOOKING_NOT_FOUND", "no booking matches \(code)\(email == nil ? "" : " and that e-mail")")
     }
 
     func slots(for service: Service, from: LocalDate, days: Int, excluding booking: UUID? = nil) throws -> [AvailabilityEngine.Slot] {

@@ -33,9 +33,9 @@ public struct CustomerData {
     public func export(email: String, code: String) throws -> CustomerDataDocument {
         try context.store.transaction(rollingBack: true) { repositories in
             let scope = try Scope(repositories, context)
-            _ = try scope.booking(code, email: email)
-            guard let file = try CustomerFile.gather(email: email, from: repositories.customers(of: scope.artisan.id), forUpdate: false) else {
-                throw Self.notFound
+            guard let file = try CustomerFile.gather(email: email, from: repositories.customers(of: scope.artisan.id), forUpdate: false),
+                  file.bookings.contains(where: { $0.booking.publicCode == code.uppercased() }) else {
+                throw Scope.bookingNotFound(code, email: email)
             }
             return CustomerDataDocument(file, artisan: scope.artisan, zone: scope.zone, now: scope.now)
         }
