@@ -1,6 +1,7 @@
 import ArtisanCore
 import Foundation
 import Testing
+import TestSupport
 @testable import ArtisanCLI
 
 /// `Application.run` in process: exit statuses, and what goes to stdout and to stderr.

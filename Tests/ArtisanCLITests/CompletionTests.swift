@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import ArtisanCLI
 
 /// The checked-in completion scripts, driven by the real shells.

@@ -1,6 +1,7 @@
 import ArtisanCore
 import Foundation
 import Testing
+import TestSupport
 @testable import ArtisanCLI
 
 /// Settings and messages made of hostile values: refused with one line, never a trap, never a

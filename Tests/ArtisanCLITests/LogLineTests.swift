@@ -14,13 +14,11 @@ struct LogLineTests {
         "del \u{7F} c1 \u{85}\u{9F} separators \u{2028}\u{2029}", "Zéphyrine Ærø ßtraße 東京 🧑‍🔧", "", "{\"nested\":\"json\"}",
     ]
 
-    static let instant = Timestamp(secondsSinceEpoch: 1_795_550_400)
-
     @Test("every line is read by Python's json module as an object with time, level, message and the fields, values intact")
     func jsonLinesReadByPython() throws {
         var lines: [String] = []
         for (index, text) in Self.hostileTexts.enumerated() {
-            lines.append(LogLine.json(time: Self.instant, level: .info, message: text, fields: ["field": .string(text), "index": "\(index)"]))
+            lines.append(LogLine.json(time: fixedInstant, level: .info, message: text, fields: ["field": .string(text), "index": "\(index)"]))
         }
         for line in lines { #expect(!line.contains("\n") && !line.contains("\r") && !line.contains("\u{2028}"), "\(line.debugDescription)") }
         let records = try LogOracle.records(lines.joined(separator: "\n") + "\n")
@@ -35,7 +33,7 @@ struct LogLineTests {
 
     @Test("time, level and message come first; fields follow in key order, numbers and booleans as JSON literals, nested values as JSON")
     func jsonShape() throws {
-        let line = LogLine.json(time: Self.instant, level: .warning, message: "request", fields: [
+        let line = LogLine.json(time: fixedInstant, level: .warning, message: "request", fields: [
             "status": .stringConvertible(201), "durationMs": .stringConvertible(3), "cached": .stringConvertible(true),
             "ratio": .stringConvertible(0.5), "infinite": .stringConvertible(Double.infinity), "route": "/api/v1/bookings",
             "tags": .array(["a", .stringConvertible(2)]), "peer": .dictionary(["port": .stringConvertible(8080), "host": "127.0.0.1"]),
@@ -48,7 +46,7 @@ struct LogLineTests {
 
     @Test("a field named time, level or message does not replace the record's own")
     func reservedFieldNames() throws {
-        let line = LogLine.json(time: Self.instant, level: .error, message: "m", fields: ["time": "x", "level": "y", "message": "z"])
+        let line = LogLine.json(time: fixedInstant, level: .error, message: "m", fields: ["time": "x", "level": "y", "message": "z"])
         let record = try #require(try LogOracle.records(line).first)
         #expect(record["time"] as? String == "2026-11-24T20:00:00Z" && record["level"] as? String == "error" && record["message"] as? String == "m")
         #expect(record["_time"] as? String == "x" && record["_level"] as? String == "y" && record["_message"] as? String == "z")
@@ -72,7 +70,7 @@ struct LogLineTests {
         struct Failure: Error, CustomStringConvertible { var description: String { "refused for marie@example.com" } }
         let sink = MemorySink()
         let writer = LogWriter(sink: sink, format: .json, redactor: Redactor(environment: ["STRIPE_SECRET_KEY": "sk_test_abcdef"]),
-                               clock: .fixed(Self.instant))
+                               clock: .fixed(fixedInstant))
         writer.write(.debug, "paying with sk_test_abcdef for +33612345678", fields: [
             "customerName": "Zéphyrine Quatremaine", "status": .stringConvertible(402),
             "request": .dictionary(["to": "+33611223344", "path": "/v1/x/sk_test_abcdef"]), "emails": .array(["a.b@example.org"]),

@@ -2,6 +2,7 @@ import ArtisanCore
 import ArtisanStore
 import Foundation
 import Testing
+import TestSupport
 @testable import ArtisanCLI
 
 /// The repository root, found from this file: Tests/ArtisanCLITests/Support.swift.
@@ -13,18 +14,6 @@ let repositoryRoot = URL(fileURLWithPath: #filePath)
 /// A fixed instant for every in-process run: 2026-11-24T20:00:00Z.
 let fixedInstant = Timestamp(secondsSinceEpoch: 1_795_550_400)
 
-/// A directory of its own under the system's temporary directory, removed by `remove()`.
-struct TemporaryDirectory {
-    let url: URL
-    var path: String { url.path }
-
-    init() throws {
-        url = FileManager.default.temporaryDirectory.appendingPathComponent("artisanctl-cli-tests-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    }
-
-    func remove() { try? FileManager.default.removeItem(at: url) }
-}
 
 /// One in-process run of `Application.run` with memory streams and no terminal.
 struct RunResult {

@@ -1,6 +1,7 @@
 import ArtisanCore
 import Foundation
 import Testing
+import TestSupport
 @testable import ArtisanStore
 
 /// The backup file format without a database: what the writer seals the reader opens, byte for
@@ -50,7 +51,7 @@ struct BackupFileTests {
     @Test("what is written is read back byte for byte, plain or encrypted, at every size around a part",
           arguments: [0, 1, BackupCipher.chunkBytes - 1, BackupCipher.chunkBytes, BackupCipher.chunkBytes + 1, 2 * BackupCipher.chunkBytes + 12_345])
     func roundTrip(size: Int) throws {
-        let directory = try Scratch()
+        let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let dump = Self.randomBytes(size)
         for key in [nil, Self.key] {
@@ -64,7 +65,7 @@ struct BackupFileTests {
 
     @Test("an encrypted file holds parts of 1 MiB and a last one, and none of the dump in clear")
     func partsAndSecrecy() throws {
-        let directory = try Scratch()
+        let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let marker = Array("marie.curie@example.com".utf8)
         let dump = (0..<150_000).flatMap { _ in marker }
@@ -79,7 +80,7 @@ struct BackupFileTests {
 
     @Test("two encryptions of one dump share no byte of ciphertext: each file has its own salt")
     func freshSaltEachTime() throws {
-        let directory = try Scratch()
+        let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let dump = [UInt8](repeating: 7, count: 1_000)
         let first = Array(try Data(contentsOf: URL(fileURLWithPath: try Self.write(dump, key: Self.key, in: directory.url))))
@@ -89,7 +90,7 @@ struct BackupFileTests {
 
     @Test("a wrong key is a permission error (77); no key opens nothing")
     func wrongKey() throws {
-        let directory = try Scratch()
+        let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let path = try Self.write(Self.randomBytes(10_000), key: Self.key, in: directory.url)
         let wrong = #expect(throws: ArtisanError.self) { try Self.readAll(path, key: [UInt8](repeating: 1, count: 32)) }
@@ -101,7 +102,7 @@ struct BackupFileTests {
     /// Every way of damaging a sealed file, each refused as damaged (65) or as not opening with the key (77).
     @Test("a flipped bit anywhere, a cut, a dropped, repeated or swapped part, or bytes after the end: refused")
     func tampering() throws {
-        let directory = try Scratch()
+        let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let dump = Self.randomBytes(3 * BackupCipher.chunkBytes + 100)
         let path = try Self.write(dump, key: Self.key, in: directory.url)
@@ -149,7 +150,7 @@ struct BackupFileTests {
         #"ARTISANCTL-BACKUP 1\#n{"createdAt":"x","dump":"pg_dump custom","migrations":[],"postgresVersion":"15","schemaVersion":""}\#n"#,
     ])
     func notABackup(contents: String) throws {
-        let directory = try Scratch()
+        let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let path = directory.url.appendingPathComponent("other").path
         try Data(contents.utf8).write(to: URL(fileURLWithPath: path))
@@ -160,7 +161,7 @@ struct BackupFileTests {
 
     @Test("a directory, a missing file and a FIFO are refused without blocking")
     func notFiles() throws {
-        let directory = try Scratch()
+        let directory = try TemporaryDirectory()
         defer { directory.remove() }
         #expect((#expect(throws: ArtisanError.self) { try BackupFileReader(path: directory.path) })?.kind == .invalid)
         #expect((#expect(throws: ArtisanError.self) { try BackupFileReader(path: directory.path + "/missing") })?.kind == .notFound)
@@ -171,7 +172,7 @@ struct BackupFileTests {
 
     @Test("an abandoned writer leaves nothing behind, and a file is only ever whole, mode 0600")
     func atomicWrite() throws {
-        let directory = try Scratch()
+        let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let path = directory.path + "/whole.backup"
         do {
@@ -202,17 +203,4 @@ struct BackupFileTests {
         #expect(Array(try BackupCipher.nonce(0x0102, isLast: true)) == [0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 2, 1])
         #expect(Array(try BackupCipher.nonce(UInt64.max, isLast: false)) == [0, 0, 0] + [UInt8](repeating: 0xFF, count: 8) + [0])
     }
-}
-
-/// A directory of its own, removed by `remove()`.
-private struct Scratch {
-    let url: URL
-    var path: String { url.path }
-
-    init() throws {
-        url = FileManager.default.temporaryDirectory.appendingPathComponent("artisanctl-backup-tests-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    }
-
-    func remove() { try? FileManager.default.removeItem(at: url) }
 }

@@ -54,7 +54,7 @@ struct MigratorTests {
     func rollbackSteps() throws {
         try migrator.latest()
         // Back to before the migration that created time_off.
-        let steps = Migration.embedded.count - (Migration.embedded.firstIndex { $0.name == "catalogue_settings_and_time_off" } ?? 0)
+        let steps = Migration.embedded.count - (try #require(Migration.embedded.firstIndex { $0.name == "catalogue_settings_and_time_off" }))
         let reverted = try migrator.rollback(steps: steps)
         #expect(reverted.map(\.version) == Migration.embedded.suffix(steps).reversed().map(\.version))
         let states = try migrator.status().map(\.state)

@@ -6,11 +6,11 @@ import TestSupport
 /// The tables a catalogue command may touch (bookings too: `services delete` must not reach them).
 let catalogueTables = ["artisans", "services", "opening_rules", "break_rules", "time_off", "bookings"]
 
-/// Every row of the catalogue's tables as text, sorted: two snapshots are equal exactly when
-/// nothing was inserted, updated (even a timestamp) or deleted in between.
-func snapshot(_ connection: PostgresConnection) throws -> [String: [String]] {
+/// Every row of `tables` (default: the catalogue's) as text, sorted: two snapshots are equal
+/// exactly when nothing was inserted, updated (even a timestamp) or deleted in between.
+func snapshot(_ connection: PostgresConnection, tables names: [String] = catalogueTables) throws -> [String: [String]] {
     var tables: [String: [String]] = [:]
-    for table in catalogueTables {
+    for table in names {
         tables[table] = try connection.query("SELECT t::text AS row FROM \(unsafeSQL: table) t ORDER BY t::text")
             .map { try $0.decode("row", as: String.self) }
     }

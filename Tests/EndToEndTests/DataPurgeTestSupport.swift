@@ -152,14 +152,7 @@ struct RetentionHistory {
 
 extension CatalogueWorld {
     /// Every row of the tables a purge touches, as text: equal snapshots mean nothing changed.
-    func retentionSnapshot() throws -> [String: [String]] {
-        var tables: [String: [String]] = [:]
-        for table in retentionTables {
-            tables[table] = try connection.query("SELECT t::text AS row FROM \(unsafeSQL: table) t ORDER BY t::text")
-                .map { try $0.decode("row", as: String.self) }
-        }
-        return tables
-    }
+    func retentionSnapshot() throws -> [String: [String]] { try EndToEndTests.snapshot(connection, tables: retentionTables) }
 
     /// `data purge arguments… --json` at the clock `now`, which must exit `status`: its records by category.
     func purge(_ arguments: [String], at now: String, status: Int32 = 0, environment extra: [String: String] = [:],

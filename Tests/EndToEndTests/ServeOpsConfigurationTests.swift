@@ -22,6 +22,8 @@ struct ServeOpsConfigurationTests {
     @Test("a bad --port, --db-pool or --host value is invalid data (65), named", arguments: [
         ["--port", "65536"], ["--port", "http"], ["--port", "80.5"], ["--db-pool", "0"], ["--db-pool", "101"], ["--db-pool", "many"],
         ["--host", ""], ["--host", "a b"], ["--host", String(repeating: "h", count: 256)], ["--host", "héte"],
+        // As a text line when asked for.
+        ["--port", "65536", "--log-format", "text"],
     ])
     func badFlagValue(_ arguments: [String]) throws {
         try expectServeRefused(CatalogueWorld(), arguments, status: 65, naming: arguments[0])

@@ -126,7 +126,7 @@ func expectServeRefused(_ world: CatalogueWorld, _ arguments: [String] = [], env
     let what = "serve \(arguments) \(environment)"
     #expect(result.status == status, "\(what): exit \(result.status) \(result.stderr)", sourceLocation: sourceLocation)
     #expect(lines(result.stderr).count == 1, "\(what): \(result.stderr)", sourceLocation: sourceLocation)
-    if arguments.contains("text") {
+    if arguments.contains("--log-format"), arguments.contains("text") {
         #expect(result.stderr.hasPrefix("artisanctl: error: "), "\(what): \(result.stderr)", sourceLocation: sourceLocation)
         #expect(result.stderr.contains(name), "\(what) does not name \(name): \(result.stderr)", sourceLocation: sourceLocation)
     } else {
