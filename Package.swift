@@ -26,6 +26,9 @@ let package = Package(
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "CLibEdit", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
 
+        // The one line of C that Swift cannot write: see its header.
+        .target(name: "CExecutorHook"),
+
         .target(name: "ArtisanCore", swiftSettings: strictness),
         .target(
             name: "ArtisanStore",
@@ -50,9 +53,10 @@ let package = Package(
         .target(
             name: "ArtisanServer",
             dependencies: [
-                "ArtisanCore", "ArtisanStore", "ArtisanIntegrations",
+                "ArtisanCore", "ArtisanStore", "ArtisanIntegrations", "CExecutorHook",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -50,6 +50,16 @@ public enum ASCIIDigits {
         return result
     }
 
+    /// The value of one hexadecimal digit, in either case.
+    public static func hexValue(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
+        default: nil
+        }
+    }
+
     public static func padded(_ value: Int, width: Int) -> String {
         let digits = String(value)
         return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
@@ -59,6 +69,12 @@ public enum ASCIIDigits {
     /// built byte by byte, without a String per field (availability writes thousands of them).
     public static func append(_ value: Int, width: Int, to bytes: inout [UInt8]) {
         guard value >= 0 else { return bytes.append(contentsOf: padded(value, width: width).utf8) }
+        if width == 2, value < 100 {
+            // Hours, minutes, days and months: most of what instants are written with.
+            bytes.append(UInt8(ascii: "0") + UInt8(value / 10))
+            bytes.append(UInt8(ascii: "0") + UInt8(value % 10))
+            return
+        }
         var count = 1, divisor = 1
         while value / divisor >= 10 {
             count += 1

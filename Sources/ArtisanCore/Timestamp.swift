@@ -68,7 +68,16 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
     /// `…+05:30`, `…-03:30:15`. An offset is required: an instant without one is ambiguous. Nil
     /// outside 0001-01-01T00:00:00Z…9999-12-31T23:59:59.999999Z.
     public init?(iso8601 text: some StringProtocol) {
-        let bytes = Array(text.utf8)
+        self.init(iso8601Bytes: Array(text.utf8))
+    }
+
+    /// The same for a String, the form rows arrive in: its bytes copied at once, not walked
+    /// through the generic view (a 30-day availability reads hundreds of instants).
+    public init?(iso8601 text: String) {
+        self.init(iso8601Bytes: Array(text.utf8))
+    }
+
+    private init?(iso8601Bytes bytes: [UInt8]) {
         guard bytes.count >= 20, let date = LocalDate(utf8: bytes[0..<10]),
               bytes[10] == UInt8(ascii: "T") || bytes[10] == UInt8(ascii: " ") || bytes[10] == UInt8(ascii: "t"),
               bytes[13] == UInt8(ascii: ":"), bytes[16] == UInt8(ascii: ":"),
@@ -94,23 +103,24 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
         self.microseconds = microseconds
     }
 
+    /// `Z`, or a sign and `HH`, `HHMM`, `HH:MM` or `HH:MM:SS`, hours at most 15.
     private static func offsetSeconds(_ bytes: ArraySlice<UInt8>) -> Int? {
         if bytes.count == 1, bytes.first == UInt8(ascii: "Z") || bytes.first == UInt8(ascii: "z") { return 0 }
         guard let sign = bytes.first, sign == UInt8(ascii: "+") || sign == UInt8(ascii: "-") else { return nil }
-        let parts = bytes.dropFirst().split(separator: UInt8(ascii: ":"), omittingEmptySubsequences: false)
-        var fields: [Int] = []
-        if parts.count == 1, parts[0].count == 4 {
-            // +HHMM
-            guard let hours = ASCIIDigits.value(parts[0].prefix(2)), let minutes = ASCIIDigits.value(parts[0].suffix(2)) else { return nil }
-            fields = [hours, minutes]
-        } else {
-            for part in parts {
-                guard part.count == 2, let value = ASCIIDigits.value(part) else { return nil }
-                fields.append(value)
-            }
+        let start = bytes.startIndex + 1
+        func field(_ offset: Int) -> Int? { ASCIIDigits.value(bytes[start + offset..<start + offset + 2]) }
+        func colon(_ offset: Int) -> Bool { bytes[start + offset] == UInt8(ascii: ":") }
+        let fields: (hours: Int?, minutes: Int?, seconds: Int?)
+        switch bytes.count - 1 {
+        case 2: fields = (field(0), 0, 0)
+        case 4: fields = (field(0), field(2), 0)
+        case 5 where colon(2): fields = (field(0), field(3), 0)
+        case 8 where colon(2) && colon(5): fields = (field(0), field(3), field(6))
+        default: return nil
         }
-        guard (1...3).contains(fields.count), fields[0] <= 15, fields.dropFirst().allSatisfy({ $0 < 60 }) else { return nil }
-        let total = fields[0] * 3600 + (fields.count > 1 ? fields[1] * 60 : 0) + (fields.count > 2 ? fields[2] : 0)
+        guard let hours = fields.hours, let minutes = fields.minutes, let seconds = fields.seconds,
+              hours <= 15, minutes < 60, seconds < 60 else { return nil }
+        let total = hours * 3600 + minutes * 60 + seconds
         return sign == UInt8(ascii: "-") ? -total : total
     }
 

@@ -33,7 +33,8 @@ public enum URLEncoding {
         var index = 0
         while index < input.count {
             let byte = input[index]
-            if byte == UInt8(ascii: "%"), index + 2 < input.count, let high = hexValue(input[index + 1]), let low = hexValue(input[index + 2]) {
+            if byte == UInt8(ascii: "%"), index + 2 < input.count,
+               let high = ASCIIDigits.hexValue(input[index + 1]), let low = ASCIIDigits.hexValue(input[index + 2]) {
                 bytes.append(high << 4 | low)
                 index += 3
             } else {
@@ -53,14 +54,5 @@ public enum URLEncoding {
             if parameters[name] == nil { parameters[name] = parts.count > 1 ? percentDecoded(parts[1]) : "" }
         }
         return parameters
-    }
-
-    private static func hexValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
-        default: nil
-        }
     }
 }

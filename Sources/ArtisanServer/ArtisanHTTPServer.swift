@@ -9,6 +9,10 @@ import ServiceLifecycle
 /// stop: no new connection, in-flight requests finished (for at most the grace period), the
 /// pool closed.
 public enum ArtisanHTTPServer {
+    /// Makes the event loops the process's executor (see `EventLoopExecutor`); call it before the
+    /// server's first task.
+    public static func useEventLoopsAsExecutor() { EventLoopExecutor.install() }
+
     /// Runs until stopped; `ready` gets the address actually bound (port 0 picks a free one).
     public static func run(_ environment: ServerEnvironment, ready: @escaping @Sendable (String) -> Void) async throws {
         // Hummingbird's and the service group's own lines (a client's reset connection, "Shutting

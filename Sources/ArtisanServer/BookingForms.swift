@@ -20,7 +20,7 @@ enum BookingForms {
         form.absorb(choice)
         try form.finish()
         guard let service, let date, let time, let name, let email else { throw APIError.validation(form.problems) }
-        return BookingService.Request(service: service.uuidString, date: date, time: time,
+        return BookingService.Request(service: service.lowercasedText, date: date, time: time,
                                       customer: Customer(name: name, email: email, phone: phone ?? nil),
                                       notifyByEmail: byEmail, notifyBySMS: bySMS, idempotencyKey: idempotencyKey)
     }
@@ -53,7 +53,7 @@ enum BookingForms {
     }
 
     static func uuid(_ text: String, field: String) throws -> UUID {
-        guard let id = UUID(uuidString: text) else { throw ArtisanError.invalid(field: field, "must be a UUID") }
+        guard let id = UUID(text: text) else { throw ArtisanError.invalid(field: field, "must be a UUID") }
         return id
     }
 

@@ -20,9 +20,9 @@ struct CatalogueRoutes {
         try form.finish()
         guard let service, let date else { throw APIError.validation(form.problems) }
         let (slots, zone) = try await environment.run { services, _ in
-            try BookingService(services).availability(service: service.uuidString, from: date, days: days, horizonField: "days")
+            try BookingService(services).availability(service: service.lowercasedText, from: date, days: days, horizonField: "days")
         }
-        return JSONBody.response(json: AvailabilityJSON.render(serviceID: service.uuidString.lowercased(), zone: zone, date: date, days: days,
+        return JSONBody.response(json: AvailabilityJSON.render(serviceID: service.lowercasedText, zone: zone, date: date, days: days,
                                                                slots: slots), status: .ok)
     }
 }

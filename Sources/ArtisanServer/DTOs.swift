@@ -15,7 +15,7 @@ struct ServiceDTO: Encodable, Sendable {
     let depositPercent: String
 
     init(_ service: Service) {
-        id = service.id.uuidString.lowercased()
+        id = service.id.lowercasedText
         name = service.name
         description = Nullable(service.description)
         durationMinutes = service.durationMinutes
@@ -83,7 +83,7 @@ struct BookingDTO: Encodable, Sendable {
         let booking = placed.booking, zone = placed.zone
         code = booking.publicCode
         status = booking.status.rawValue
-        serviceId = booking.serviceID.uuidString.lowercased()
+        serviceId = booking.serviceID.lowercasedText
         service = booking.serviceName
         date = zone.localDate(at: booking.start).description
         time = TimeOfDay(minutes: zone.localMinuteOfDay(at: booking.start))?.description ?? ""

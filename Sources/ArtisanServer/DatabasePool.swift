@@ -8,14 +8,19 @@ import Synchronization
 /// connection; a database still down is tried again by the first job) and opened again after
 /// the database dropped it. A request waits for a worker at most `acquireTimeout` seconds, then
 /// gets `DatabasePool.Busy` (503); while the database is down, each request fails fast and the
-/// next one after its return reconnects.
+/// next one after its return reconnects. One watchdog thread answers the jobs that waited too
+/// long: a timer per request cost more than the shortest request's own work.
 public final class DatabasePool: Sendable {
     public struct Busy: Error, Sendable {}
     public struct Closed: Error, Sendable {}
 
     private final class Job: @unchecked Sendable {
         let work: (Result<PostgresConnection, any Error>) -> Void
-        init(_ work: @escaping (Result<PostgresConnection, any Error>) -> Void) { self.work = work }
+        let deadline: ContinuousClock.Instant
+        init(deadline: ContinuousClock.Instant, _ work: @escaping (Result<PostgresConnection, any Error>) -> Void) {
+            self.deadline = deadline
+            self.work = work
+        }
     }
 
     private struct Queue {
@@ -24,6 +29,8 @@ public final class DatabasePool: Sendable {
         var closed = false
         /// Workers waiting for a job: while they outnumber the queue, no job needs a timeout.
         var idleWorkers = 0
+        /// The watchdog waits without a deadline: the next job that may wait must wake it.
+        var watchdogIdle = false
     }
 
     static let applicationName = "artisanctl serve"
@@ -33,6 +40,7 @@ public final class DatabasePool: Sendable {
     private let queue = Mutex(Queue())
     private let ready = DispatchSemaphore(value: 0)
     private let idle = DispatchSemaphore(value: 0)
+    private let watchdogWake = DispatchSemaphore(value: 0)
 
     public init(conninfo: String, size: Int, acquireTimeout: Duration) {
         self.conninfo = conninfo
@@ -43,6 +51,9 @@ public final class DatabasePool: Sendable {
             thread.name = "artisanctl-db-\(index)"
             thread.start()
         }
+        let watchdog = Thread { [self] in watch() }
+        watchdog.name = "artisanctl-db-watchdog"
+        watchdog.start()
     }
 
     /// Runs `body` on a worker with its connection, or throws `Busy` when none frees up in time.
@@ -53,22 +64,19 @@ public final class DatabasePool: Sendable {
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
                 guard waiter.attach(continuation) else { return }
-                let job = Job { connection in waiter.finish(Result { try body(try connection.get()) }) }
-                let accepted = queue.withLock { state -> Bool? in
+                let job = Job(deadline: .now + acquireTimeout) { connection in waiter.finish(Result { try body(try connection.get()) }) }
+                let wakeWatchdog = queue.withLock { state -> Bool? in
                     guard !state.closed else { return nil }
                     state.jobs[ObjectIdentifier(job)] = job
                     state.order.append(job)
-                    return state.order.count > state.idleWorkers
+                    let mayWait = state.watchdogIdle && state.order.count > state.idleWorkers
+                    if mayWait { state.watchdogIdle = false }
+                    return mayWait
                 }
-                guard let mayWait = accepted else { return waiter.finish(.failure(Closed())) }
+                guard let wakeWatchdog else { return waiter.finish(.failure(Closed())) }
                 waiter.job = ObjectIdentifier(job)
                 ready.signal()
-                guard mayWait else { return }
-                Task { [self] in
-                    try? await Task.sleep(for: acquireTimeout)
-                    let expired = queue.withLock { $0.jobs.removeValue(forKey: ObjectIdentifier(job)) != nil }
-                    if expired { waiter.finish(.failure(Busy())) }
-                }
+                if wakeWatchdog { watchdogWake.signal() }
             }
         } onCancel: {
             if let job = waiter.job { _ = queue.withLock { $0.jobs.removeValue(forKey: job) } }
@@ -83,11 +91,45 @@ public final class DatabasePool: Sendable {
     public func close(waiting: Duration = .seconds(5)) -> Bool {
         queue.withLock { $0.closed = true }
         for _ in 0..<size { ready.signal() }
+        watchdogWake.signal()
         let deadline = DispatchTime.now() + .milliseconds(Int(waiting.components.seconds * 1000))
         for _ in 0..<size {
             guard idle.wait(timeout: deadline) == .success else { return false }
         }
         return true
+    }
+
+    /// Answers `Busy` to each queued job past its deadline. Jobs queue in the order of their
+    /// deadlines, so it sleeps until the first one's, or until woken when none is queued.
+    private func watch() {
+        while true {
+            let next = queue.withLock { state -> (expired: [Job], deadline: ContinuousClock.Instant?)? in
+                guard !state.closed else { return nil }
+                let now = ContinuousClock.now
+                var expired: [Job] = []
+                while let first = state.order.first {
+                    guard state.jobs[ObjectIdentifier(first)] != nil else {
+                        state.order.removeFirst()
+                        continue
+                    }
+                    guard first.deadline <= now else { return (expired, first.deadline) }
+                    state.order.removeFirst()
+                    state.jobs.removeValue(forKey: ObjectIdentifier(first))
+                    expired.append(first)
+                }
+                state.watchdogIdle = true
+                return (expired, nil)
+            }
+            guard let next else { return }
+            for job in next.expired { job.work(.failure(Busy())) }
+            if let deadline = next.deadline {
+                let wait = ContinuousClock.now.duration(to: deadline)
+                let nanoseconds = max(0, wait.components.seconds * 1_000_000_000 + wait.components.attoseconds / 1_000_000_000)
+                _ = watchdogWake.wait(timeout: .now() + .nanoseconds(Int(nanoseconds)))
+            } else {
+                watchdogWake.wait()
+            }
+        }
     }
 
     private func work() {

@@ -44,7 +44,7 @@ struct RequestLogMiddleware: RouterMiddleware {
                || (0x61...0x7A).contains($0) }) {
             return incoming
         }
-        return UUID().uuidString.lowercased()
+        return UUID.random().lowercasedText
     }
 }
 

@@ -49,8 +49,8 @@ extension Bool: PostgresCodable {
 }
 
 extension UUID: PostgresCodable {
-    public var postgresText: String? { uuidString.lowercased() }
-    public static func decode(postgresText: String) -> UUID? { UUID(uuidString: postgresText) }
+    public var postgresText: String? { lowercasedText }
+    public static func decode(postgresText: String) -> UUID? { UUID(text: postgresText) }
 }
 
 /// PostgreSQL `date`.

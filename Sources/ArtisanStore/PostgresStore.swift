@@ -43,7 +43,7 @@ public final class PostgresStore: TransactionRunner, ExclusiveLocks {
     /// FNV-1a (64 bits) of `scope:id`: stable across processes and releases.
     public static func lockKey(_ scope: String, _ id: UUID) -> Int64 {
         var hash: UInt64 = 0xCBF2_9CE4_8422_2325
-        for byte in (scope + ":" + id.uuidString.lowercased()).utf8 {
+        for byte in (scope + ":" + id.lowercasedText).utf8 {
             hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3
         }
         return Int64(bitPattern: hash)

@@ -18,6 +18,25 @@ struct ServeOpsPoolTests {
         #expect(serve.server.stop() == 0)
     }
 
+    @Test("requests run on the event loops and the pool's workers: the process never starts a thread of the concurrency pool")
+    func noConcurrencyPoolThreads() throws {
+        let serve = try ServeWorld(arguments: ["--db-pool", "2"])
+        let service = try serve.http.get("/api/v1/services").json["services"].flatMap { ($0 as? [[String: Any]])?.first?["id"] as? String }
+        let id = try #require(service)
+        for _ in 0..<20 {
+            #expect(try serve.http.get("/api/v1/availability?serviceId=\(id)&date=2026-12-01").status == 200)
+            #expect(try serve.http.get("/readyz").status == 200)
+        }
+        let names = try FileManager.default.contentsOfDirectory(atPath: "/proc/\(serve.server.pid)/task").map { task in
+            try String(contentsOfFile: "/proc/\(serve.server.pid)/task/\(task)/comm", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        // Linux keeps a thread name's first 15 bytes; the pool libdispatch runs Swift tasks on is
+        // "com.apple.root.user-initiated-qos…" or "…default-qos.cooperative" (shown by their ends).
+        #expect(names.filter { $0.contains("initiated") || $0.contains("cooperat") }.isEmpty, "\(names.sorted())")
+        #expect(names.filter { $0.hasPrefix("NIO-") }.count >= 1, "\(names.sorted())")
+        #expect(serve.server.stop() == 0)
+    }
+
     @Test("with its one connection busy, a request gets 503 SERVICE_UNAVAILABLE with Retry-After; once it frees up, all are served")
     func exhaustedPoolAnswers503() throws {
         let serve = try ServeWorld(arguments: ["--db-pool", "1"])

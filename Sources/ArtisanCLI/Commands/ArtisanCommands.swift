@@ -105,7 +105,7 @@ enum ArtisanCommands {
         let payLinkHoldHours: Int
 
         init(_ artisan: Artisan) {
-            id = artisan.id.uuidString.lowercased()
+            id = artisan.id.lowercasedText
             displayName = artisan.displayName
             email = artisan.email
             phone = artisan.phone

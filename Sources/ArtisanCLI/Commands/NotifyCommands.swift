@@ -134,7 +134,7 @@ enum NotifyCommands {
                 let providerMessageId: String?; let lastError: String?
             }
             let records = rows.map {
-                Record(id: $0.id.uuidString.lowercased(), kind: $0.kind.rawValue, channel: $0.channel.rawValue, recipient: $0.recipient,
+                Record(id: $0.id.lowercasedText, kind: $0.kind.rawValue, channel: $0.channel.rawValue, recipient: $0.recipient,
                        status: $0.status.rawValue, booking: $0.variables["code"], attempts: $0.attempts, nextAttemptAt: $0.nextAttemptAt.iso8601(),
                        providerMessageId: $0.providerMessageID, lastError: $0.lastError ?? ($0.status == .pending ? missing[$0.channel] : nil))
             }
@@ -155,7 +155,7 @@ enum NotifyCommands {
             let id: UUID?
             switch (invocation.argument("id"), invocation.isSet("failed")) {
             case (let text?, false):
-                guard let parsed = UUID(uuidString: text) else { throw ArtisanError.invalid(field: "ID", "must be a notification id (a UUID), got '\(text)'") }
+                guard let parsed = UUID(text: text) else { throw ArtisanError.invalid(field: "ID", "must be a notification id (a UUID), got '\(text)'") }
                 id = parsed
             case (nil, true): id = nil
             default: throw ArtisanError.usage("notifications retry needs an ID or --failed, not both")

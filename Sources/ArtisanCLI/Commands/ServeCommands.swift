@@ -40,6 +40,7 @@ enum ServeCommands {
             let log = context.log
             let outcome = UncheckedBox<Result<Void, any Error>>(.success(()))
             let done = DispatchSemaphore(value: 0)
+            ArtisanHTTPServer.useEventLoopsAsExecutor()
             Task {
                 do {
                     try await ArtisanHTTPServer.run(environment) { address in

@@ -147,7 +147,7 @@ enum ServiceCommands {
         let active: Bool
 
         init(_ service: Service) {
-            id = service.id.uuidString.lowercased()
+            id = service.id.lowercasedText
             name = service.name
             description = service.description
             durationMinutes = service.durationMinutes

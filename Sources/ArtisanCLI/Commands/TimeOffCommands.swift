@@ -20,7 +20,7 @@ enum TimeOffCommands {
         let reason: String?
 
         init(_ timeOff: TimeOff) {
-            id = timeOff.id.uuidString.lowercased()
+            id = timeOff.id.lowercasedText
             startDate = timeOff.startDate.description
             endDate = timeOff.endDate.description
             startTime = timeOff.startTime?.description

@@ -71,7 +71,7 @@ enum WeekCommands {
         let end: String
 
         init(_ rule: BreakRule) {
-            id = rule.id.uuidString.lowercased()
+            id = rule.id.lowercasedText
             day = rule.day.description
             dayOfWeek = rule.day.number
             start = rule.hours.start.description

@@ -196,7 +196,7 @@ public struct BookingService {
             let scope = try Scope(repositories, context)
             var booking = try scope.booking(code, email: email, forUpdate: true)
             try booking.checkChangeAllowed("rescheduled", now: scope.now, deadlineHours: scope.artisan.settings.cancellationDeadlineHours, force: force)
-            guard var terms = try scope.services.find(booking.serviceID.uuidString) else {
+            guard var terms = try scope.services.find(booking.serviceID.lowercasedText) else {
                 throw ArtisanError.notFound("the service of \(booking.publicCode) no longer exists")
             }
             terms.durationMinutes = booking.durationMinutes

@@ -25,7 +25,7 @@ public struct CalendarConnectionRecord: Sendable, Equatable {
     public var state: State
     public var lastError: String?
 
-    public init(id: UUID = UUID(), provider: CalendarProviderID, account: String?, calendarID: String?, calendarName: String?, serverURL: String?,
+    public init(id: UUID = .random(), provider: CalendarProviderID, account: String?, calendarID: String?, calendarName: String?, serverURL: String?,
                 accessTokenEncrypted: String, refreshTokenEncrypted: String?, tokenExpiresAt: Timestamp?, lastSyncAt: Timestamp? = nil,
                 syncToken: String? = nil, syncCoveredFrom: Timestamp? = nil, syncCoveredUntil: Timestamp? = nil, state: State = .active,
                 lastError: String? = nil) {

@@ -28,14 +28,14 @@ extension NotificationService {
         try context.store.transaction { repositories in
             if let id {
                 guard let notification = try repositories.notifications.find(id) else {
-                    throw ArtisanError.notFound(code: "NOTIFICATION_NOT_FOUND", "no notification has the id \(id.uuidString.lowercased())")
+                    throw ArtisanError.notFound(code: "NOTIFICATION_NOT_FOUND", "no notification has the id \(id.lowercasedText)")
                 }
                 guard notification.status == .failed || notification.status == .cancelled else {
-                    throw ArtisanError(.invalid, code: "ILLEGAL_STATUS_CHANGE", "notification \(id.uuidString.lowercased()) is \(notification.status.rawValue)")
+                    throw ArtisanError(.invalid, code: "ILLEGAL_STATUS_CHANGE", "notification \(id.lowercasedText) is \(notification.status.rawValue)")
                 }
                 guard notification.recipient != nil else {
                     throw ArtisanError(.invalid, code: "ILLEGAL_STATUS_CHANGE",
-                                       "notification \(id.uuidString.lowercased()) cannot be sent again: its customer's data was erased")
+                                       "notification \(id.lowercasedText) cannot be sent again: its customer's data was erased")
                 }
             }
             return try repositories.notifications.retry(id, at: context.clock.now())

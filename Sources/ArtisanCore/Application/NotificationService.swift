@@ -145,7 +145,7 @@ public struct NotificationService {
         }
         let rendered = try gateway.renderer.render(notification.kind, channel: notification.channel, variables: notification.variables)
         let template = notification.channel == .email ? gateway.templateIDs[notification.kind] : nil
-        return OutgoingMessage(channel: notification.channel, idempotencyKey: notification.id.uuidString.lowercased(), to: recipient,
+        return OutgoingMessage(channel: notification.channel, idempotencyKey: notification.id.lowercasedText, to: recipient,
                                toName: notification.recipientName, subject: rendered.subject, text: rendered.text, html: rendered.html,
                                calendar: try invitation(notification, now: now), templateID: template,
                                templateData: template == nil ? [:] : notification.variables)
@@ -160,7 +160,7 @@ public struct NotificationService {
         let zone = try context.zones.rules(for: zoneName)
         let cancelled = notification.kind == .cancellation
         let content = ICalendar.invitation(
-            uid: "booking-\(bookingID.uuidString.lowercased())@artisanconnect",
+            uid: "booking-\(bookingID.lowercasedText)@artisanconnect",
             summary: "\(notification.variables["serviceName"] ?? "") — \(notification.variables["artisanName"] ?? "")",
             description: "Réservation \(notification.variables["code"] ?? "")", start: start, end: end, zone: zone,
             organizer: (notification.variables["artisanName"] ?? "", notification.variables["artisanEmail"] ?? ""),

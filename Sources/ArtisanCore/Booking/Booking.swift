@@ -33,7 +33,7 @@ public struct Booking: Sendable, Equatable {
     public var notifyByEmail: Bool
     public var notifyBySMS: Bool
 
-    public init(id: UUID = UUID(), publicCode: String, serviceID: UUID, serviceName: String, status: Status = .confirmed, customer: Customer,
+    public init(id: UUID = .random(), publicCode: String, serviceID: UUID, serviceName: String, status: Status = .confirmed, customer: Customer,
                 start: Timestamp, durationMinutes: Int, price: Money, depositRate: DepositRate, deposit: Money,
                 depositStatus: DepositStatus = .pending, payment: DepositPayment = DepositPayment(), bufferBeforeMinutes: Int = 0,
                 bufferAfterMinutes: Int = 0, notifyByEmail: Bool = true, notifyBySMS: Bool = false) {

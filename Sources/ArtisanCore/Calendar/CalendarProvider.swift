@@ -60,7 +60,7 @@ public struct BookingEvent: Sendable, Equatable {
     }
 
     public static func forBooking(_ booking: Booking, artisanTimeZone: String) -> BookingEvent {
-        let id = booking.id.uuidString.lowercased()
+        let id = booking.id.lowercasedText
         var description = "Réservation \(booking.publicCode)\nClient : \(booking.customer.name)"
         if let email = booking.customer.email { description += " <\(email)>" }
         if let phone = booking.customer.phone { description += "\nTéléphone : \(phone)" }

@@ -17,7 +17,7 @@ public struct Artisan: Sendable, Equatable {
     public var plan: Plan
     public var settings: SchedulingSettings
 
-    public init(id: UUID = UUID(), displayName: String, email: String, phone: String? = nil, timezone: String = "Europe/Paris",
+    public init(id: UUID = .random(), displayName: String, email: String, phone: String? = nil, timezone: String = "Europe/Paris",
                 plan: Plan = .starter, settings: SchedulingSettings = SchedulingSettings()) {
         self.id = id
         self.displayName = displayName

@@ -17,7 +17,7 @@ public struct Service: Sendable, Equatable {
     public var bufferAfterMinutes: Int
     public var isActive: Bool
 
-    public init(id: UUID = UUID(), name: String, description: String? = nil, durationMinutes: Int, price: Money,
+    public init(id: UUID = .random(), name: String, description: String? = nil, durationMinutes: Int, price: Money,
                 depositRate: DepositRate, bufferBeforeMinutes: Int = 0, bufferAfterMinutes: Int = 0, isActive: Bool = true) {
         self.id = id
         self.name = name

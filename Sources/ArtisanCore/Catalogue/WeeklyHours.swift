@@ -100,7 +100,7 @@ public struct WeeklyRule: Sendable, Equatable {
     public var day: Weekday
     public var hours: TimeRange
 
-    public init(id: UUID = UUID(), day: Weekday, hours: TimeRange) {
+    public init(id: UUID = .random(), day: Weekday, hours: TimeRange) {
         self.id = id
         self.day = day
         self.hours = hours
@@ -123,7 +123,7 @@ public struct TimeOff: Sendable, Equatable {
     public var endTime: TimeOfDay?
     public var reason: String?
 
-    public init(id: UUID = UUID(), startDate: LocalDate, endDate: LocalDate, startTime: TimeOfDay? = nil, endTime: TimeOfDay? = nil, reason: String? = nil) {
+    public init(id: UUID = .random(), startDate: LocalDate, endDate: LocalDate, startTime: TimeOfDay? = nil, endTime: TimeOfDay? = nil, reason: String? = nil) {
         self.id = id
         self.startDate = startDate
         self.endDate = endDate

@@ -131,7 +131,7 @@ extension CustomerDataDocument {
         bookings = file.bookings.map { row in
             let booking = row.booking, payment = booking.payment
             return BookingEntry(
-                id: booking.id.uuidString.lowercased(), code: booking.publicCode, status: booking.status.rawValue, service: booking.serviceName,
+                id: booking.id.lowercasedText, code: booking.publicCode, status: booking.status.rawValue, service: booking.serviceName,
                 start: instant(booking.start), end: instant(booking.end), durationMinutes: booking.durationMinutes, priceCents: booking.price.cents,
                 depositRate: booking.depositRate.description, depositCents: booking.deposit.cents, depositStatus: booking.depositStatus.rawValue,
                 deposit: DepositEntry(provider: Nullable(payment.provider?.rawValue), method: Nullable(payment.method?.rawValue),
@@ -144,13 +144,13 @@ extension CustomerDataDocument {
                 updatedAt: instant(row.updatedAt), anonymisedAt: Nullable(row.anonymisedAt.map(instant)))
         }
         bookingEvents = file.rows.events.map {
-            EventEntry(id: $0.id.uuidString.lowercased(), bookingCode: codes[$0.bookingID] ?? "", at: instant($0.at), kind: $0.kind,
+            EventEntry(id: $0.id.lowercasedText, bookingCode: codes[$0.bookingID] ?? "", at: instant($0.at), kind: $0.kind,
                        details: $0.details)
         }
         notifications = file.rows.notifications.map { row in
             let message = row.message
             return NotificationEntry(
-                id: message.id.uuidString.lowercased(), bookingCode: code(message.bookingID), kind: message.kind.rawValue,
+                id: message.id.lowercasedText, bookingCode: code(message.bookingID), kind: message.kind.rawValue,
                 channel: message.channel.rawValue, recipient: Nullable(message.recipient), recipientName: Nullable(message.recipientName),
                 variables: message.variables, status: message.status.rawValue, attempts: message.attempts,
                 providerMessageId: Nullable(message.providerMessageID), lastError: Nullable(message.lastError),
@@ -165,7 +165,7 @@ extension CustomerDataDocument {
                                 responseBody: Nullable($0.responseBody), createdAt: instant($0.createdAt))
         }
         calendarBlocks = file.rows.calendarBlocks.map {
-            CalendarBlockEntry(id: $0.id.uuidString.lowercased(), provider: $0.provider, source: $0.source, bookingCode: code($0.bookingID),
+            CalendarBlockEntry(id: $0.id.lowercasedText, provider: $0.provider, source: $0.source, bookingCode: code($0.bookingID),
                                eventId: Nullable($0.eventID), summary: Nullable($0.summary), start: instant($0.start), end: instant($0.end))
         }
     }

@@ -56,7 +56,7 @@ public struct NotificationPlanner: Sendable {
         func add(_ kind: NotificationKind, _ channel: OutgoingMessage.Channel, to recipient: String, name: String?) {
             messages.append(OutboxMessage(artisanID: artisan.id, bookingID: booking.id, kind: kind, channel: channel, recipient: recipient,
                                          recipientName: name, variables: variables, nextAttemptAt: now,
-                                         idempotencyKey: "\(kind.rawValue):\(channel.rawValue):\(booking.id.uuidString.lowercased())\(discriminator)"))
+                                         idempotencyKey: "\(kind.rawValue):\(channel.rawValue):\(booking.id.lowercasedText)\(discriminator)"))
         }
         if booking.notifyByEmail, let email = booking.customer.email { add(customerKind, .email, to: email, name: booking.customer.name) }
         if booking.notifyBySMS, artisan.plan != .starter, let phone = booking.customer.phone.flatMap(Self.e164) {

@@ -42,7 +42,7 @@ public struct OutboxMessage: Sendable, Equatable {
     public var idempotencyKey: String
     public var createdAt: Timestamp?
 
-    public init(id: UUID = UUID(), artisanID: UUID, bookingID: UUID?, kind: NotificationKind, channel: OutgoingMessage.Channel,
+    public init(id: UUID = .random(), artisanID: UUID, bookingID: UUID?, kind: NotificationKind, channel: OutgoingMessage.Channel,
                 recipient: String?, recipientName: String?, variables: [String: String], status: Status = .pending, attempts: Int = 0,
                 nextAttemptAt: Timestamp, providerMessageID: String? = nil, lastError: String? = nil, idempotencyKey: String,
                 createdAt: Timestamp? = nil) {

@@ -11,6 +11,6 @@ public struct PaymentGateway: Sendable {
 
     /// Idempotency keys derive from our booking ids: a retry, a crash or a second run reuse them.
     static func key(_ purpose: String, _ booking: Booking) -> String {
-        "artisanctl-\(purpose)-\(booking.id.uuidString.lowercased())"
+        "artisanctl-\(purpose)-\(booking.id.lowercasedText)"
     }
 }

@@ -80,7 +80,7 @@ public struct StripeClient: PaymentProvider {
         form.add("success_url", successURL)
         form.addMetadata(of: charge, under: "metadata")
         form.addMetadata(of: charge, under: "payment_intent_data[metadata]")
-        form.add("client_reference_id", charge.bookingID.uuidString.lowercased())
+        form.add("client_reference_id", charge.bookingID.lowercasedText)
         form.add("expires_at", String(expiresAt.secondsSinceEpoch))
         let what = "the checkout session creation"
         let response = try post("/v1/checkout/sessions", form: form, idempotencyKey: charge.idempotencyKey, what: what)

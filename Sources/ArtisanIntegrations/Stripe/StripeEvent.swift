@@ -91,7 +91,7 @@ public enum StripeEvent {
             paymentIntent = try? container.decode(String.self, forKey: .paymentIntent)
             paymentStatus = try? container.decode(String.self, forKey: .paymentStatus)
             let metadata = try? container.decode([String: String].self, forKey: .metadata)
-            bookingID = metadata?["booking_id"].flatMap(UUID.init(uuidString:))
+            bookingID = metadata?["booking_id"].flatMap(UUID.init(text:))
         }
     }
 }

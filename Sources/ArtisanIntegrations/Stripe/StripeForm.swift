@@ -17,7 +17,7 @@ struct StripeForm: Sendable {
     /// The booking's metadata, under `prefix` (`metadata` or `payment_intent_data[metadata]`):
     /// what ties an intent, a charge or a session back to the booking in events and the dashboard.
     mutating func addMetadata(of charge: DepositCharge, under prefix: String) {
-        add(prefix + "[booking_id]", charge.bookingID.uuidString.lowercased())
+        add(prefix + "[booking_id]", charge.bookingID.lowercasedText)
         add(prefix + "[public_code]", charge.publicCode)
     }
 

@@ -40,7 +40,7 @@ public struct PostgresNotificationRepository: NotificationRepository {
               ORDER BY next_attempt_at, created_at, id LIMIT \(limit)
               FOR UPDATE SKIP LOCKED)
             RETURNING \(unsafeSQL: Self.columns)
-            """).map(Self.decode).sorted { ($0.nextAttemptAt, $0.id.uuidString) < ($1.nextAttemptAt, $1.id.uuidString) }
+            """).map(Self.decode).sorted { ($0.nextAttemptAt, $0.id.lowercasedText) < ($1.nextAttemptAt, $1.id.lowercasedText) }
     }
 
     public func failInterrupted(at now: Timestamp) throws -> Int {

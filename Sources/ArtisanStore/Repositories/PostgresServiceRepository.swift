@@ -30,7 +30,7 @@ public struct PostgresServiceRepository: ServiceRepository {
     /// By id, by a unique id prefix (at least 4 characters), or by name (case-insensitive; an active
     /// service wins over archived ones of the same name).
     public func find(_ reference: String) throws -> Service? {
-        if let id = UUID(uuidString: reference) {
+        if let id = UUID(text: reference) {
             return try connection.query("SELECT \(unsafeSQL: Self.columns) FROM services WHERE artisan_id = \(artisan) AND id = \(id)")
                 .first.map(Self.decode)
         }
