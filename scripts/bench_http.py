@@ -174,10 +174,14 @@ def main(artisanctl, env, sql, demo, overlaps_query):
         results = []
         for days in (1, 30):
             queries, service = availability_queries(sql, demo, days)
-            database = pgbench(queries)
-            ceiling = min(health[0], database)
-            print(f"{'pgbench, the same queries':<34} {database:9.1f} tx/s   (ceiling: PostgreSQL, {days} day(s))", flush=True)
+            # The ceiling before and after the server's run, averaged: a shared machine drifts between two 10-second runs.
+            before = pgbench(queries)
             figures = wrk(f"{url}/api/v1/availability?serviceId={service}&date=2026-06-02&days={days}")
+            after = pgbench(queries)
+            database = (before + after) / 2
+            ceiling = min(health[0], database)
+            print(f"{'pgbench, the same queries':<34} {database:9.1f} tx/s   (ceiling: PostgreSQL, {days} day(s); "
+                  f"{before:.1f} before, {after:.1f} after)", flush=True)
             report(f"GET /availability ({days} day(s))", figures, ceiling)
             ok = figures[0] >= 0.5 * ceiling and figures[3] == 0
             print(f"{'':<34} target >= 50% of the lower ceiling: {'ok' if ok else 'OVER TARGET'}", flush=True)
