@@ -69,23 +69,20 @@ public enum ASCIIDigits {
     /// built byte by byte, without a String per field (availability writes thousands of them).
     public static func append(_ value: Int, width: Int, to bytes: inout [UInt8]) {
         guard value >= 0 else { return bytes.append(contentsOf: padded(value, width: width).utf8) }
-        if width == 2, value < 100 {
-            // Hours, minutes, days and months: most of what instants are written with.
-            bytes.append(UInt8(ascii: "0") + UInt8(value / 10))
-            bytes.append(UInt8(ascii: "0") + UInt8(value % 10))
-            return
+        var digits = 1
+        var power = 10
+        while digits < 19, value >= power {
+            digits += 1
+            power &*= 10
         }
-        var count = 1, divisor = 1
-        while value / divisor >= 10 {
-            count += 1
-            divisor *= 10
-        }
-        if width > count { bytes.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: width - count)) }
+        // Written from the last digit back: divisions by the constant 10 only.
+        bytes.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: max(width, digits)))
         var rest = value
-        while divisor > 0 {
-            bytes.append(UInt8(ascii: "0") + UInt8(rest / divisor))
-            rest %= divisor
-            divisor /= 10
+        var index = bytes.count - 1
+        while rest > 0 {
+            bytes[index] = UInt8(ascii: "0") + UInt8(rest % 10)
+            rest /= 10
+            index -= 1
         }
     }
 }
