@@ -1,20 +1,44 @@
 import ArtisanCore
+import Dispatch
 import Glibc
 import Hummingbird
 import Logging
 import NIOCore
 import ServiceLifecycle
+import Synchronization
 
 /// `artisanctl serve`: the API and the booking page until SIGTERM or SIGINT, then a graceful
 /// stop: no new connection, in-flight requests finished (for at most the grace period), the
 /// pool closed.
 public enum ArtisanHTTPServer {
-    /// Makes the event loops the process's executor (see `EventLoopExecutor`); call it before the
-    /// server's first task.
-    public static func useEventLoopsAsExecutor() { EventLoopExecutor.install() }
+    /// Serves until stopped, blocking the calling thread: the Swift jobs run on the event loops
+    /// (`EventLoopExecutor`), and closing the pool, which waits for its workers, must block none
+    /// of them. `ready` gets the address actually bound (port 0 picks a free one).
+    public static func serve(_ environment: ServerEnvironment, ready: @escaping @Sendable (String) -> Void) throws {
+        EventLoopExecutor.install()
+        let outcome = Outcome()
+        let done = DispatchSemaphore(value: 0)
+        Task {
+            do {
+                try await run(environment, ready: ready)
+            } catch {
+                outcome.result.withLock { $0 = .failure(error) }
+            }
+            done.signal()
+        }
+        done.wait()
+        // On every way out: the workers, connecting since the pool was made, must be done before the process exits.
+        if !environment.pool.close(waiting: .seconds(2)) {
+            environment.logger.warning("shutdown: a database query was still running after the grace period; its connection is abandoned")
+        }
+        try outcome.result.withLock { $0 }.get()
+    }
 
-    /// Runs until stopped; `ready` gets the address actually bound (port 0 picks a free one).
-    public static func run(_ environment: ServerEnvironment, ready: @escaping @Sendable (String) -> Void) async throws {
+    private final class Outcome: Sendable {
+        let result = Mutex<Result<Void, any Error>>(.success(()))
+    }
+
+    private static func run(_ environment: ServerEnvironment, ready: @escaping @Sendable (String) -> Void) async throws {
         // Hummingbird's and the service group's own lines (a client's reset connection, "Shutting
         // down") stay out; what they would report as critical still goes through our handler.
         var logger = environment.logger
@@ -36,17 +60,11 @@ public enum ArtisanHTTPServer {
         )
         // Past the grace the server is cancelled: requests still waiting on the database are cut.
         configuration.maximumGracefulShutdownDuration = settings.shutdownGrace
-        var failure: (any Error)?
         do {
             try await ServiceGroup(configuration: configuration).run()
         } catch {
-            failure = listenFailure(error, settings)
+            throw listenFailure(error, settings)
         }
-        // On every way out: the workers, connecting since the pool was made, must be done before the process exits.
-        if !environment.pool.close(waiting: .seconds(2)) {
-            environment.logger.warning("shutdown: a database query was still running after the grace period; its connection is abandoned")
-        }
-        if let failure { throw failure }
     }
 
     /// Why the server could not listen, as the command line reports it: the flag to change named,

@@ -16,11 +16,9 @@ public final class DatabasePool: Sendable {
 
     private final class Job: @unchecked Sendable {
         let work: (Result<PostgresConnection, any Error>) -> Void
-        let deadline: ContinuousClock.Instant
-        init(deadline: ContinuousClock.Instant, _ work: @escaping (Result<PostgresConnection, any Error>) -> Void) {
-            self.deadline = deadline
-            self.work = work
-        }
+        /// Set as the job joins the queue, under its lock: the queue is in the order of deadlines.
+        var deadline = ContinuousClock.Instant.now
+        init(_ work: @escaping (Result<PostgresConnection, any Error>) -> Void) { self.work = work }
     }
 
     private struct Queue {
@@ -64,9 +62,12 @@ public final class DatabasePool: Sendable {
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
                 guard waiter.attach(continuation) else { return }
-                let job = Job(deadline: .now + acquireTimeout) { connection in waiter.finish(Result { try body(try connection.get()) }) }
+                let job = Job { connection in waiter.finish(Result { try body(try connection.get()) }) }
+                // Known before the job is queued, so that a cancellation from now on withdraws it.
+                waiter.job = ObjectIdentifier(job)
                 let wakeWatchdog = queue.withLock { state -> Bool? in
                     guard !state.closed else { return nil }
+                    job.deadline = .now + acquireTimeout
                     state.jobs[ObjectIdentifier(job)] = job
                     state.order.append(job)
                     let mayWait = state.watchdogIdle && state.order.count > state.idleWorkers
@@ -74,7 +75,8 @@ public final class DatabasePool: Sendable {
                     return mayWait
                 }
                 guard let wakeWatchdog else { return waiter.finish(.failure(Closed())) }
-                waiter.job = ObjectIdentifier(job)
+                // A cancellation that came before the job was queued found nothing to withdraw.
+                if waiter.isFinished { _ = queue.withLock { $0.jobs.removeValue(forKey: ObjectIdentifier(job)) } }
                 ready.signal()
                 if wakeWatchdog { watchdogWake.signal() }
             }
@@ -178,6 +180,16 @@ private final class Waiter<T: Sendable>: Sendable {
     var job: ObjectIdentifier? {
         get { jobID.withLock { $0 } }
         set { jobID.withLock { $0 = newValue } }
+    }
+
+    /// Answered already: by its job, the acquire timeout, a closed pool or a cancellation.
+    var isFinished: Bool {
+        state.withLock { state in
+            switch state {
+            case .waiting: false
+            case .finishedEarly, .finished: true
+            }
+        }
     }
 
     /// False when the result came first: the continuation is then resumed with it here.

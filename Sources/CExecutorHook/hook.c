@@ -2,6 +2,7 @@
 
 extern const void *swift_task_enqueueGlobal_hook;
 
-void artisan_set_enqueue_global_hook(const void *hook) {
-    __atomic_store_n(&swift_task_enqueueGlobal_hook, hook, __ATOMIC_SEQ_CST);
+bool artisan_set_enqueue_global_hook(const void *hook) {
+    const void *expected = 0;
+    return __atomic_compare_exchange_n(&swift_task_enqueueGlobal_hook, &expected, hook, false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
 }

@@ -1,7 +1,6 @@
 import ArtisanCore
 import ArtisanServer
 import ArtisanStore
-import Dispatch
 
 /// `serve`: the spec's REST API and the booking page over HTTP; `openapi`: the API's contract.
 enum ServeCommands {
@@ -14,8 +13,8 @@ enum ServeCommands {
             /api/v1/openapi.json, /healthz and /readyz, and a booking page at /. Errors are {"error":{"code","message"}}; \
             every answer carries X-Request-Id, and each request is logged as one line on stderr: id, method, route, status, \
             duration, never a body, a query or personal data (JSON by default for serve, --log-format text for text lines).
-            Queries run on --db-pool connections off the event loop, the rest of a request on the event loop that read \
-            it; a request that gets no connection within 2 seconds is \
+            Queries run on --db-pool connections off the event loops, the rest of a request on the event loops; a \
+            request that gets no connection within 2 seconds is \
             answered 503 with Retry-After. Several serve processes may share one database: bookings, Idempotency-Keys \
             and webhook events are settled in PostgreSQL; only the rate limit counts per process. SIGTERM or SIGINT \
             stops accepting, lets in-flight requests finish (at most 10 seconds), closes the pool and exits 0.
@@ -39,25 +38,13 @@ enum ServeCommands {
             let cachedZones = services.with(zones: CachingZoneRules(ZoneRulesLoader(timeZones: context.timeZones)))
             let environment = ServerEnvironment(pool: pool, context: cachedZones, settings: settings, logger: context.logger)
             let log = context.log
-            let outcome = UncheckedBox<Result<Void, any Error>>(.success(()))
-            let done = DispatchSemaphore(value: 0)
-            ArtisanHTTPServer.useEventLoopsAsExecutor()
-            Task {
-                do {
-                    try await ArtisanHTTPServer.run(environment) { address in
-                        // Whatever the level: scripts wait for this line to learn the port.
-                        switch log.format {
-                        case .text: log.sink.line("listening on \(address)"); log.sink.flush()
-                        case .json: log.write(.info, "listening on \(address)", fields: ["address": .string(address)])
-                        }
-                    }
-                } catch {
-                    outcome.value = .failure(error)
+            try ArtisanHTTPServer.serve(environment) { address in
+                // Whatever the level: scripts wait for this line to learn the port.
+                switch log.format {
+                case .text: log.sink.line("listening on \(address)"); log.sink.flush()
+                case .json: log.write(.info, "listening on \(address)", fields: ["address": .string(address)])
                 }
-                done.signal()
             }
-            done.wait()
-            try outcome.value.get()
         }
     )
 
@@ -66,10 +53,4 @@ enum ServeCommands {
         examples: ["openapi > openapi.json"],
         run: { _, context in context.stdout.write(APIContract.document) }
     )
-}
-
-/// Hands a value to the server's task and back; the semaphore orders the accesses.
-final class UncheckedBox<Value>: @unchecked Sendable {
-    var value: Value
-    init(_ value: Value) { self.value = value }
 }
