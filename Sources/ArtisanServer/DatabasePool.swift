@@ -94,7 +94,7 @@ public final class DatabasePool: Sendable {
         queue.withLock { $0.closed = true }
         for _ in 0..<size { ready.signal() }
         watchdogWake.signal()
-        let deadline = DispatchTime.now() + .milliseconds(Int(waiting.components.seconds * 1000))
+        let deadline = DispatchTime.now() + .milliseconds(waiting.wholeMilliseconds)
         for _ in 0..<size {
             guard idle.wait(timeout: deadline) == .success else { return false }
         }
@@ -125,9 +125,9 @@ public final class DatabasePool: Sendable {
             guard let next else { return }
             for job in next.expired { job.work(.failure(Busy())) }
             if let deadline = next.deadline {
-                let wait = ContinuousClock.now.duration(to: deadline)
-                let nanoseconds = max(0, wait.components.seconds * 1_000_000_000 + wait.components.attoseconds / 1_000_000_000)
-                _ = watchdogWake.wait(timeout: .now() + .nanoseconds(Int(nanoseconds)))
+                // A millisecond past it: woken a little late rather than early for nothing.
+                let wait = ContinuousClock.now.duration(to: deadline).wholeMilliseconds
+                _ = watchdogWake.wait(timeout: .now() + .milliseconds(max(0, wait) + 1))
             } else {
                 watchdogWake.wait()
             }

@@ -23,7 +23,7 @@ public struct PostgresBookingRepository: BookingRepository {
         b.deposit_checkout_url, b.deposit_hold_until, b.deposit_refund_status, b.deposit_refund_id
         """
 
-    /// Inserts a booking in its turn (`takeTurn`).
+    /// Inserts a booking; its turn's locks are taken by the insert itself (`insertRow`).
     public func insert(_ booking: Booking) throws {
         let inserted: Int
         do {
