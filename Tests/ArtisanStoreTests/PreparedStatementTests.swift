@@ -33,6 +33,32 @@ struct PreparedStatementTests {
         #expect(try prepared("first_run_marker") == 1)
     }
 
+    @Test("with generic plans, a short range over many rows is planned once; left to choose, PostgreSQL plans it at every run")
+    func genericPlans() throws {
+        try connection.execute("CREATE TABLE spans (r tstzrange)")
+        try connection.execute("""
+            INSERT INTO spans SELECT tstzrange(t, t + interval '1 hour')
+            FROM generate_series(timestamptz '2026-01-01', timestamptz '2026-12-31', interval '1 hour') AS t
+            """)
+        try connection.execute("CREATE INDEX ON spans USING gist (r)")
+        try connection.execute("ANALYZE spans")
+        func plans(_ session: PostgresConnection) throws -> [Int] {
+            for day in 1...8 {
+                let range = "[2026-03-0\(day) 09:00Z, 2026-03-0\(day) 18:00Z)"
+                let count: Int = try session.query("SELECT count(*) AS n FROM spans WHERE r && \(range)::tstzrange -- plans_marker")[0]
+                    .decode("n")
+                #expect(count == 9)
+            }
+            let row = try session.query("""
+                SELECT generic_plans, custom_plans FROM pg_prepared_statements WHERE statement LIKE \("%plans_marker%")
+                """)[0]
+            return [try row.decode("generic_plans"), try row.decode("custom_plans")]
+        }
+        // Eight runs: the first unprepared, then the prepared statement seven times.
+        #expect(try plans(connection) == [0, 7])
+        #expect(try plans(database.connect(genericPlans: true)) == [7, 0])
+    }
+
     @Test("parameters reach a prepared statement as they reach an unprepared one")
     func parametersOfPreparedStatements() throws {
         for value in ["Zoë's \"quote\" ; -- $1", "", "日本"] {

@@ -1,3 +1,4 @@
+import ArtisanServer
 import Foundation
 import Testing
 import TestSupport
@@ -16,6 +17,18 @@ struct ServeOpsPoolTests {
         #expect(counted, "the pool's three connections were never all open")
         #expect(try serve.http.get("/api/v1/services").status == 200)
         #expect(serve.server.stop() == 0)
+    }
+
+    @Test("the pool's connections plan each prepared statement once (PreparedStatementTests shows what that saves)")
+    func workersUseGenericPlans() async throws {
+        let database = try TestDatabase.empty()
+        defer { database.drop() }
+        let pool = DatabasePool(conninfo: database.conninfo, size: 1, acquireTimeout: .seconds(5))
+        let mode = try await pool.run { connection -> String in
+            try connection.query("SELECT current_setting('plan_cache_mode') AS mode")[0].decode("mode")
+        }
+        #expect(pool.close())
+        #expect(mode == "force_generic_plan")
     }
 
     @Test("requests run on the event loops and the pool's workers: serving them starts no thread of the concurrency pool")

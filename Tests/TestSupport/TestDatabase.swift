@@ -37,8 +37,8 @@ public final class TestDatabase: @unchecked Sendable {
         try create(template: source.name)
     }
 
-    public func connect() throws -> PostgresConnection {
-        try PostgresConnection(conninfo: conninfo)
+    public func connect(genericPlans: Bool = false) throws -> PostgresConnection {
+        try PostgresConnection(conninfo: conninfo, genericPlans: genericPlans)
     }
 
     /// Drops the database (its connections are closed first).
