@@ -83,10 +83,11 @@ SELECT 'opening' AS kind, id, day_of_week, start_minutes, end_minutes, NULL::dat
   FROM opening_rules WHERE artisan_id = '{artisan}'
 UNION ALL SELECT 'break', id, day_of_week, start_minutes, end_minutes, NULL, NULL, NULL FROM break_rules WHERE artisan_id = '{artisan}'
 UNION ALL SELECT 'time_off', id, NULL, start_minutes, end_minutes, start_date, end_date, reason FROM time_off WHERE artisan_id = '{artisan}';
-SELECT lower(occupied) AS s, upper(occupied) AS e FROM bookings
- WHERE artisan_id = '{artisan}' AND status IN ('confirmed', 'rescheduled') AND occupied && tstzrange({start}, {end}) AND id IS DISTINCT FROM NULL
-UNION ALL SELECT start_datetime, end_datetime FROM external_busy_blocks
- WHERE artisan_id = '{artisan}' AND source = 'external' AND start_datetime < {end} AND end_datetime > {start};
+SELECT lower(busy) AS s, upper(busy) AS e FROM unnest((SELECT range_agg(span) FROM (
+  SELECT occupied AS span FROM bookings
+  WHERE artisan_id = '{artisan}' AND status IN ('confirmed', 'rescheduled') AND occupied && tstzrange({start}, {end}) AND id IS DISTINCT FROM NULL
+  UNION ALL SELECT tstzrange(start_datetime, end_datetime) FROM external_busy_blocks
+  WHERE artisan_id = '{artisan}' AND source = 'external' AND start_datetime < {end} AND end_datetime > {start}) AS spans)) AS busy;
 """
 
 

@@ -69,14 +69,21 @@ public enum ASCIIDigits {
     /// built byte by byte, without a String per field (availability writes thousands of them).
     public static func append(_ value: Int, width: Int, to bytes: inout [UInt8]) {
         guard value >= 0 else { return bytes.append(contentsOf: padded(value, width: width).utf8) }
+        if width == 2, value < 100 {
+            // Hours, minutes, seconds, months and days: most of the fields written.
+            bytes.append(UInt8(ascii: "0") + UInt8(value / 10))
+            bytes.append(UInt8(ascii: "0") + UInt8(value % 10))
+            return
+        }
         var digits = 1
         var power = 10
         while digits < 19, value >= power {
             digits += 1
             power &*= 10
         }
-        // Written from the last digit back: divisions by the constant 10 only.
-        bytes.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: max(width, digits)))
+        // Written from the last digit back: divisions by the constant 10 only. Zeros appended one
+        // by one: appending a repeatElement sequence took as long as the digits themselves.
+        for _ in 0..<max(width, digits) { bytes.append(UInt8(ascii: "0")) }
         var rest = value
         var index = bytes.count - 1
         while rest > 0 {

@@ -50,12 +50,14 @@ public struct ZoneRules: Sendable {
     /// spring-forward gap, two in an autumn overlap, one otherwise. `minuteOfDay` may be 1440.
     public func instants(on date: LocalDate, minuteOfDay: Int) -> [Timestamp] {
         let wall = Int64(date.daysSinceEpoch) * 86_400 + Int64(minuteOfDay) * 60
-        let candidates = Set([offset(at: Timestamp(secondsSinceEpoch: wall - 86_400)), offset(at: Timestamp(secondsSinceEpoch: wall + 86_400)),
-                              offset(at: Timestamp(secondsSinceEpoch: wall))])
-        return candidates
-            .map { Timestamp(secondsSinceEpoch: wall - Int64($0)) }
-            .filter { offset(at: $0) == Int(wall - $0.secondsSinceEpoch) }
-            .sorted()
+        // The offsets in force a day either side cover every offset this wall time may have.
+        var found: [Timestamp] = []
+        for probe in [wall - 86_400, wall, wall + 86_400] {
+            let candidate = Timestamp(secondsSinceEpoch: wall - Int64(offset(at: Timestamp(secondsSinceEpoch: probe))))
+            if !found.contains(candidate), offset(at: candidate) == Int(wall - candidate.secondsSinceEpoch) { found.append(candidate) }
+        }
+        found.sort()
+        return found
     }
 
     /// The first instant at which the wall clock shows `minuteOfDay` on `date`, or, in a gap, the

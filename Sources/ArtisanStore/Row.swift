@@ -12,7 +12,7 @@ public struct Row: Sendable {
     public var columns: [String] { index.names }
 
     public subscript(column: String) -> String? {
-        guard let position = index.positions[column] else { return nil }
+        guard let position = index.position(of: column) else { return nil }
         return values[position]
     }
 
@@ -24,7 +24,7 @@ public struct Row: Sendable {
     }
 
     public func decode<T: PostgresDecodable>(_ column: String, as type: T?.Type) throws -> T? {
-        guard let position = index.positions[column] else {
+        guard let position = index.position(of: column) else {
             throw DatabaseError(kind: .decoding, message: "no column \(column) in the result", column: column)
         }
         guard let text = values[position] else { return nil }
@@ -36,14 +36,24 @@ public struct Row: Sendable {
 }
 
 /// The column names of a result and their positions, built once and shared by all its rows.
+/// A few names are searched in order: comparing short strings costs less than hashing one.
 final class ColumnIndex: Sendable {
+    static let searchedInOrder = 16
+
     let names: [String]
-    let positions: [String: Int]
+    private let positions: [String: Int]
 
     init(_ names: [String]) {
         self.names = names
         var positions: [String: Int] = [:]
-        for (position, name) in names.enumerated() where positions[name] == nil { positions[name] = position }
+        if names.count > Self.searchedInOrder {
+            for (position, name) in names.enumerated() where positions[name] == nil { positions[name] = position }
+        }
         self.positions = positions
+    }
+
+    /// The first column of that name.
+    func position(of column: String) -> Int? {
+        names.count > Self.searchedInOrder ? positions[column] : names.firstIndex(of: column)
     }
 }

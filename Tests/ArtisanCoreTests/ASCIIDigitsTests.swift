@@ -18,4 +18,13 @@ struct ASCIIDigitsTests {
             return written == expected ? nil : "\(value) width \(width): \(written), not \(expected)"
         }
     }
+
+    @Test("every two-digit field, and the first three-digit one, as String(_:) pads them")
+    func twoDigitFields() {
+        for value in 0...100 {
+            var bytes = Array("T".utf8)
+            ASCIIDigits.append(value, width: 2, to: &bytes)
+            #expect(String(decoding: bytes, as: UTF8.self) == "T" + (value < 10 ? "0" : "") + String(value))
+        }
+    }
 }

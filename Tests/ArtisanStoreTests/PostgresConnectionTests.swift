@@ -57,6 +57,17 @@ struct PostgresConnectionTests {
         #expect(error?.message.contains("phone") == true)
     }
 
+    @Test("a column is found by name in a narrow and in a wide result; of two with one name, the first", arguments: [3, 40])
+    func columnsByName(width: Int) throws {
+        let columns = (0..<width).map { "\($0) AS c\($0)" } + ["-1 AS c1", "-2 AS \"long column name, past fifteen bytes\""]
+        let row = try #require(try connection.query("SELECT \(unsafeSQL: columns.joined(separator: ", "))").first)
+        for position in 0..<width { #expect(try row.decode("c\(position)", as: Int.self) == position) }
+        #expect(try row.decode("long column name, past fifteen bytes", as: Int.self) == -2)
+        #expect(row["c\(width)"] == nil)
+        let error = #expect(throws: DatabaseError.self) { try row.decode("C0", as: Int.self) }
+        #expect(error?.message == "no column C0 in the result")
+    }
+
     @Test("a value of the wrong type is a decoding error naming the column, not the value")
     func decodingErrorNamesColumn() throws {
         let row = try #require(try connection.query("SELECT 'secret-value'::text AS start_minutes").first)

@@ -157,17 +157,22 @@ public struct PostgresBookingRepository: BookingRepository {
     }
 
     /// Busy time overlapping `window`: other active bookings' buffered spans, and the external
-    /// calendar blocks (not the blocks that only mirror our own bookings).
+    /// calendar blocks (not the blocks that only mirror our own bookings), merged where they
+    /// overlap or touch, in order. A day of back-to-back bookings comes as one interval: for 30
+    /// days of the bench's agenda, 37 rows instead of 757, each of which cost more to read than
+    /// PostgreSQL's merge.
     public func busyIntervals(in window: Interval, excluding booking: UUID? = nil) throws -> [Interval] {
         let range = "[\(window.start.iso8601()),\(window.end.iso8601()))"
         // One result, not single-row mode (a PGresult per row): the window bounds the rows.
         return try connection.query("""
-            SELECT lower(occupied) AS s, upper(occupied) AS e FROM bookings
-            WHERE artisan_id = \(artisan) AND status IN ('confirmed', 'rescheduled') AND occupied && \(range)::tstzrange
-              AND id IS DISTINCT FROM \(booking)
-            UNION ALL
-            SELECT start_datetime, end_datetime FROM external_busy_blocks
-            WHERE artisan_id = \(artisan) AND source = 'external' AND start_datetime < \(window.end) AND end_datetime > \(window.start)
+            SELECT lower(busy) AS s, upper(busy) AS e FROM unnest((SELECT range_agg(span) FROM (
+              SELECT occupied AS span FROM bookings
+              WHERE artisan_id = \(artisan) AND status IN ('confirmed', 'rescheduled') AND occupied && \(range)::tstzrange
+                AND id IS DISTINCT FROM \(booking)
+              UNION ALL
+              SELECT tstzrange(start_datetime, end_datetime) FROM external_busy_blocks
+              WHERE artisan_id = \(artisan) AND source = 'external' AND start_datetime < \(window.end) AND end_datetime > \(window.start)
+            ) AS spans)) AS busy
             """).map { row in Interval(start: try row.decode("s"), end: try row.decode("e")) }
     }
 
