@@ -14,15 +14,8 @@ struct BusyTimeTests {
     let service: UUID
 
     init() throws {
-        database = try TestDatabase.migrated()
-        connection = try database.connect()
-        artisan = try connection.query("""
-            INSERT INTO artisans (display_name, email) VALUES ('Léa Martin', 'lea@example.com') RETURNING id
-            """)[0].decode("id")
-        service = try connection.query("""
-            INSERT INTO services (artisan_id, name, duration_minutes, base_price_cents, deposit_rate)
-            VALUES (\(artisan), 'Coupe', 30, 2500, 0.20) RETURNING id
-            """)[0].decode("id")
+        let fixture = try ArtisanFixture(serviceMinutes: 30, priceCents: 2500, depositRate: 0.20)
+        (database, connection, artisan, service) = (fixture.database, fixture.connection, fixture.artisan, fixture.service)
     }
 
     @discardableResult

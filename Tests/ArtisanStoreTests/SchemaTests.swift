@@ -13,15 +13,8 @@ struct SchemaTests {
     let service: UUID
 
     init() throws {
-        database = try TestDatabase.migrated()
-        connection = try database.connect()
-        artisan = try connection.query("""
-            INSERT INTO artisans (display_name, email) VALUES ('Léa Martin', 'lea@example.com') RETURNING id
-            """)[0].decode("id")
-        service = try connection.query("""
-            INSERT INTO services (artisan_id, name, duration_minutes, base_price_cents, deposit_rate)
-            VALUES (\(artisan), 'Coupe', 60, 4500, 0.30) RETURNING id
-            """)[0].decode("id")
+        let fixture = try ArtisanFixture(serviceMinutes: 60, priceCents: 4500, depositRate: 0.30)
+        (database, connection, artisan, service) = (fixture.database, fixture.connection, fixture.artisan, fixture.service)
     }
 
     func book(_ start: String, minutes: Int = 60, status: String = "confirmed", before: Int = 0, after: Int = 0, code: String) throws {
