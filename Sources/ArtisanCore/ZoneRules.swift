@@ -52,7 +52,7 @@ public struct ZoneRules: Sendable {
         let wall = Int64(date.daysSinceEpoch) * 86_400 + Int64(minuteOfDay) * 60
         // The offsets in force a day either side cover every offset this wall time may have.
         var found: [Timestamp] = []
-        for probe in [wall - 86_400, wall, wall + 86_400] {
+        for probe in stride(from: wall - 86_400, through: wall + 86_400, by: 86_400) {
             let candidate = Timestamp(secondsSinceEpoch: wall - Int64(offset(at: Timestamp(secondsSinceEpoch: probe))))
             if !found.contains(candidate), offset(at: candidate) == Int(wall - candidate.secondsSinceEpoch) { found.append(candidate) }
         }

@@ -134,8 +134,9 @@ public final class DatabasePool: Sendable {
         }
     }
 
-    /// A worker runs the same few dozen statements all day: each is planned once. Planned at every
-    /// run, a range over the bookings was over a third of PostgreSQL's work for GET /availability.
+    /// A worker runs the same few dozen statements all day: each prepared one gets a generic plan.
+    /// Left to choose, PostgreSQL planned the availability's range over the bookings at every run,
+    /// over a third of its work for GET /availability.
     private func connect() throws -> PostgresConnection {
         try PostgresConnection(conninfo: conninfo, applicationName: Self.applicationName, genericPlans: true)
     }

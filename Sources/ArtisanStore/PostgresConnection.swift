@@ -12,20 +12,22 @@ public final class PostgresConnection {
     private var statements = PreparedStatements()
 
     /// Connects with a URL (`postgresql://…`), a `key=value` string, or, when empty, libpq's own
-    /// `PG*` variables and service file. Sessions speak UTC and ISO dates whatever the server's defaults.
+    /// `PG*` variables and service file. Sessions speak UTC and ISO dates whatever the server's
+    /// defaults; `options` of the connection string come first, ours after (libpq keeps one value).
     ///
-    /// With `genericPlans`, the server plans each prepared statement once, for any parameters
-    /// (`plan_cache_mode`): for a connection that runs the same statements thousands of times.
-    /// Left to choose, PostgreSQL plans anew at every run a statement whose plan for the actual
-    /// values looks cheaper than its generic one, as a short range over the bookings always does.
+    /// With `genericPlans`, the server gives each prepared statement one generic plan, for any
+    /// parameters (`plan_cache_mode`): for a connection that runs the same statements all day.
     public init(conninfo: String, applicationName: String = "artisanctl", genericPlans: Bool = false) throws {
-        let planning = genericPlans ? " -c plan_cache_mode=force_generic_plan" : ""
-        var keywords = ["fallback_application_name", "client_encoding", "options"]
-        var values = [applicationName, "UTF8", "-c TimeZone=UTC -c DateStyle=ISO,YMD -c IntervalStyle=iso_8601" + planning]
+        let ours = "-c TimeZone=UTC -c DateStyle=ISO,YMD -c IntervalStyle=iso_8601"
+            + (genericPlans ? " -c plan_cache_mode=force_generic_plan" : "")
+        var keywords = ["fallback_application_name", "client_encoding"]
+        var values = [applicationName, "UTF8"]
         if !conninfo.isEmpty {
             keywords.append("dbname")
             values.append(conninfo)
         }
+        keywords.append("options")
+        values.append(Self.options(in: conninfo).map { $0 + " " + ours } ?? ours)
         let connection = Self.withCStrings(keywords) { keywordPointers in
             Self.withCStrings(values) { valuePointers in
                 PQconnectdbParams(keywordPointers, valuePointers, 1)
@@ -266,6 +268,18 @@ public final class PostgresConnection {
                 body(Int32(buffer.count), $0)
             }
         }
+    }
+
+    /// The `options` a connection string sets, if it parses and sets some.
+    private static func options(in conninfo: String) -> String? {
+        guard !conninfo.isEmpty, let parsed = PQconninfoParse(conninfo, nil) else { return nil }
+        defer { PQconninfoFree(parsed) }
+        var option = parsed
+        while let keyword = option.pointee.keyword {
+            if String(cString: keyword) == "options" { return option.pointee.val.map { String(cString: $0) } }
+            option += 1
+        }
+        return nil
     }
 
     private static func withCStrings<R>(_ strings: [String], _ body: (UnsafePointer<UnsafePointer<CChar>?>) -> R) -> R {

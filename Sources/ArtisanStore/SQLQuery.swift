@@ -41,5 +41,14 @@ public struct SQLQuery: ExpressibleByStringInterpolation, Sendable, CustomString
 
         /// Trusted SQL text, such as an identifier from the code itself. Never user input.
         public mutating func appendInterpolation(unsafeSQL text: String) { sql += text }
+
+        /// A filter on an optional value: trusted SQL `condition` with each `{}` standing for the
+        /// value, or `TRUE` when it is nil. Each case is a statement of its own: in one statement,
+        /// `$1 IS NULL OR column >= $1` keeps a generic plan from the column's index.
+        public mutating func appendInterpolation<Value: PostgresEncodable>(when value: Value?, _ condition: String) {
+            guard let value else { return sql += "TRUE" }
+            parameters.append(value.postgresText)
+            sql += condition.replacing("{}", with: "$\(parameters.count)")
+        }
     }
 }

@@ -47,6 +47,36 @@ struct PostgresConnectionTests {
         #expect(try row.decode("ts", as: Timestamp.self) == Timestamp(iso8601: "2026-03-29T01:30:00.25Z"))
     }
 
+    @Test("the connection string's own options are kept, and ours still apply", arguments: [false, true])
+    func optionsOfConnectionString(asURL: Bool) throws {
+        let options = "-c work_mem=8MB -c TimeZone=Asia/Tokyo"
+        let conninfo = asURL
+            ? "postgresql:///\(database.name)?options=" + options.replacing(" ", with: "%20").replacing("=", with: "%3D")
+            : database.conninfo + " options='\(options)'"
+        let session = try PostgresConnection(conninfo: conninfo, genericPlans: true)
+        let settings = try session.query("""
+            SELECT current_setting('work_mem') AS memory, current_setting('TimeZone') AS zone, current_setting('plan_cache_mode') AS plans
+            """)[0]
+        #expect(try settings.decode("memory", as: String.self) == "8MB")
+        #expect(try settings.decode("zone", as: String.self) == "UTC")
+        #expect(try settings.decode("plans", as: String.self) == "force_generic_plan")
+    }
+
+    @Test("a filter on an optional value is TRUE when nil, its condition with the value's parameter when set")
+    func filterOnOptionalValue() throws {
+        try connection.execute("CREATE TABLE t (a int, b text)")
+        try connection.execute("INSERT INTO t VALUES (1, 'x'), (2, 'y'), (3, 'x')")
+        func query(_ least: Int?, _ text: String?) -> SQLQuery {
+            "SELECT a FROM t WHERE \(when: least, "a >= {}") AND \(when: text, "(b = {} OR b || {} = 'yy')") ORDER BY a"
+        }
+        #expect(query(nil, nil).sql == "SELECT a FROM t WHERE TRUE AND TRUE ORDER BY a")
+        #expect(query(2, "y").sql == "SELECT a FROM t WHERE a >= $1 AND (b = $2 OR b || $2 = 'yy') ORDER BY a")
+        #expect(query(nil, "x").parameters == ["x"])
+        for (least, text, expected) in [(nil, nil, [1, 2, 3]), (2, nil, [2, 3]), (nil, "x", [1, 3]), (2, "x", [3])] as [(Int?, String?, [Int])] {
+            #expect(try connection.query(query(least, text)).map { try $0.decode("a", as: Int.self) } == expected)
+        }
+    }
+
     @Test("NULL decodes as nil when optional and as an error naming the column otherwise")
     func nullHandling() throws {
         let none: String? = nil

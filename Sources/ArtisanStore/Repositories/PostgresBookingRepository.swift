@@ -140,13 +140,11 @@ public struct PostgresBookingRepository: BookingRepository {
         let query: SQLQuery = """
             SELECT \(unsafeSQL: Self.columns) FROM bookings b JOIN services s ON s.id = b.service_id
             WHERE b.artisan_id = \(artisan)
-              AND (\(filter.from)::timestamptz IS NULL OR b.start_datetime >= \(filter.from))
-              AND (\(filter.to)::timestamptz IS NULL OR b.start_datetime < \(filter.to))
-              AND (\(filter.status?.rawValue)::text IS NULL OR b.status = \(filter.status?.rawValue))
-              AND (\(filter.depositStatus?.rawValue)::text IS NULL OR b.deposit_payment_status = \(filter.depositStatus?.rawValue))
-              AND (\(filter.serviceID)::uuid IS NULL OR b.service_id = \(filter.serviceID))
-              AND (\(pattern)::text IS NULL OR b.customer_name ILIKE \(pattern) OR b.customer_email ILIKE \(pattern)
-                   OR coalesce(b.customer_phone, '') ILIKE \(pattern))
+              AND \(when: filter.from, "b.start_datetime >= {}") AND \(when: filter.to, "b.start_datetime < {}")
+              AND \(when: filter.status?.rawValue, "b.status = {}")
+              AND \(when: filter.depositStatus?.rawValue, "b.deposit_payment_status = {}")
+              AND \(when: filter.serviceID, "b.service_id = {}")
+              AND \(when: pattern, "(b.customer_name ILIKE {} OR b.customer_email ILIKE {} OR coalesce(b.customer_phone, '') ILIKE {})")
             ORDER BY b.start_datetime, b.public_code
             """
         if filter.from != nil, filter.to != nil {

@@ -36,7 +36,7 @@ public struct PostgresNotificationRepository: NotificationRepository {
             WHERE id IN (
               SELECT id FROM notifications
               WHERE status = 'pending' AND next_attempt_at <= \(now) AND (claimed_until IS NULL OR claimed_until <= \(now))
-                AND (\(booking)::uuid IS NULL OR booking_id = \(booking)) AND channel = ANY(string_to_array(\(channels), ','))
+                AND \(when: booking, "booking_id = {}") AND channel = ANY(string_to_array(\(channels), ','))
               ORDER BY next_attempt_at, created_at, id LIMIT \(limit)
               FOR UPDATE SKIP LOCKED)
             RETURNING \(unsafeSQL: Self.columns)
@@ -77,7 +77,7 @@ public struct PostgresNotificationRepository: NotificationRepository {
     public func list(status: OutboxMessage.Status?, booking: UUID?, limit: Int) throws -> [OutboxMessage] {
         try connection.query("""
             SELECT \(unsafeSQL: Self.columns) FROM notifications
-            WHERE (\(status?.rawValue)::text IS NULL OR status = \(status?.rawValue)) AND (\(booking)::uuid IS NULL OR booking_id = \(booking))
+            WHERE \(when: status?.rawValue, "status = {}") AND \(when: booking, "booking_id = {}")
             ORDER BY created_at DESC, id LIMIT \(limit)
             """).map(Self.decode)
     }

@@ -60,7 +60,7 @@ public struct PostgresWeekRepository: WeekRepository {
     public func timeOff(endingOnOrAfter from: LocalDate?) throws -> [TimeOff] {
         try connection.query("""
             SELECT id, start_date, end_date, start_minutes, end_minutes, reason FROM time_off
-            WHERE artisan_id = \(artisan) AND (\(from)::date IS NULL OR end_date >= \(from))
+            WHERE artisan_id = \(artisan) AND \(when: from, "end_date >= {}")
             ORDER BY start_date, start_minutes NULLS FIRST
             """).map(Self.timeOff)
     }

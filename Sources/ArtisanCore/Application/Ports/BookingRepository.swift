@@ -23,7 +23,8 @@ public protocol BookingRepository {
     func pendingRefunds() throws -> [Booking]
     /// The bookings matching `filter`, chronologically, one at a time.
     func stream(_ filter: BookingFilter, _ body: (Booking) throws -> Void) throws
-    /// Other active bookings' buffered spans and imported calendar blocks overlapping `window`.
+    /// Other active bookings' buffered spans and imported calendar blocks overlapping `window`,
+    /// maybe merged where they overlap or touch, in any order: callers take their union.
     func busyIntervals(in window: Interval, excluding booking: UUID?) throws -> [Interval]
     /// One line of the audit trail.
     func recordEvent(_ booking: UUID, kind: String, details: [String: String], at: Timestamp) throws
