@@ -79,7 +79,7 @@ let package = Package(
             dependencies: ["ArtisanCLI"],
             swiftSettings: strictness,
             // Swift exports every symbol of an executable on Linux (~29,000 here); each run paid for
-            // them at start, about 1 ms of ~9 (the loader, and the runtime's dladdr over them).
+            // them at start, about 1 ms of 10 (the loader, and the runtime's dladdr over them).
             // Backtraces still name functions: they read the binary's own symbol table.
             linkerSettings: [.unsafeFlags(["-Xlinker", "--no-export-dynamic"], .when(platforms: [.linux]))]
         ),

@@ -1,7 +1,7 @@
 """The HTTP benchmarks of scripts/bench: `artisanctl serve` under wrk, beside two ceilings measured in
 the same run at the same concurrency: the same server's GET /healthz (HTTP with no work), and
-PostgreSQL running the endpoint's own statements through pgbench, prepared as serve prepares them (the work
-with no HTTP).
+PostgreSQL running the endpoint's own statements through pgbench, prepared with their values written in
+(the work with no HTTP).
 
 Targets: GET /availability at least 50% of the lower ceiling; p99 of POST /bookings below 50 ms
 under 50 concurrent clients. Availability reads the synced busy blocks: no calendar provider is
@@ -52,7 +52,7 @@ def wrk(url, script=None):
 
 
 def pgbench(script_text):
-    """Transactions per second of `script_text`, prepared as the server prepares its statements."""
+    """Transactions per second of `script_text`, its statements prepared (-M prepared)."""
     with tempfile.NamedTemporaryFile("w", suffix=".sql", delete=False) as script:
         script.write(script_text)
     try:

@@ -29,14 +29,16 @@ struct Redactor: Sendable {
         let upper = name.uppercased()
         let words = upper.split(whereSeparator: { !$0.isLetter && !$0.isNumber })
         let bytes = Array(upper.utf8)
-        return ["SECRET", "TOKEN", "PASSWORD", "PASSWD", "PASSPHRASE", "CREDENTIAL", "PRIVATE"].contains { holds(bytes, $0) }
+        return secretParts.contains { holds(bytes, $0) }
             || words.contains { word in ["KEY", "PASS", "PWD"].contains { word.hasSuffix($0) } || word == "SID" || word == "AUTH" }
     }
 
+    private static let secretParts = ["SECRET", "TOKEN", "PASSWORD", "PASSWD", "PASSPHRASE", "CREDENTIAL", "PRIVATE"]
+        .map { Array($0.utf8) }
+
     /// Whether `text` holds `part`, byte by byte. Every variable of the environment is looked at as
     /// each command starts: Foundation's String search and the generic one took a millisecond.
-    private static func holds(_ text: [UInt8], _ part: String) -> Bool {
-        let part = Array(part.utf8)
+    private static func holds(_ text: [UInt8], _ part: [UInt8]) -> Bool {
         guard part.count <= text.count else { return false }
         return (0...(text.count - part.count)).contains { start in text[start..<start + part.count] == part[...] }
     }

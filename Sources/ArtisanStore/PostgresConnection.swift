@@ -20,14 +20,15 @@ public final class PostgresConnection {
     public init(conninfo: String, applicationName: String = "artisanctl", genericPlans: Bool = false) throws {
         let ours = "-c TimeZone=UTC -c DateStyle=ISO,YMD -c IntervalStyle=iso_8601"
             + (genericPlans ? " -c plan_cache_mode=force_generic_plan" : "")
-        var keywords = ["fallback_application_name", "client_encoding"]
-        var values = [applicationName, "UTF8"]
+        var keywords = ["fallback_application_name"]
+        var values = [applicationName]
         if !conninfo.isEmpty {
             keywords.append("dbname")
             values.append(conninfo)
         }
-        keywords.append("options")
-        values.append(Self.options(in: conninfo).map { $0 + " " + ours } ?? ours)
+        // After the connection string, which libpq expands in place: these values win.
+        keywords += ["client_encoding", "options"]
+        values += ["UTF8", Self.options(in: conninfo).map { $0 + " " + ours } ?? ours]
         let connection = Self.withCStrings(keywords) { keywordPointers in
             Self.withCStrings(values) { valuePointers in
                 PQconnectdbParams(keywordPointers, valuePointers, 1)

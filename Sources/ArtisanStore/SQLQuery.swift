@@ -43,11 +43,11 @@ public struct SQLQuery: ExpressibleByStringInterpolation, Sendable, CustomString
         public mutating func appendInterpolation(unsafeSQL text: String) { sql += text }
 
         /// A filter on an optional value: trusted SQL `condition` with each `{}` standing for the
-        /// value, or `TRUE` when it is nil. Each case is a statement of its own: in one statement,
-        /// `$1 IS NULL OR column >= $1` keeps a generic plan from the column's index.
+        /// value (so it may hold no other `{}`), or `TRUE` when the value is nil or NULL. Each case is
+        /// a statement of its own: `$1 IS NULL OR column >= $1` keeps a generic plan from the index.
         public mutating func appendInterpolation<Value: PostgresEncodable>(when value: Value?, _ condition: String) {
-            guard let value else { return sql += "TRUE" }
-            parameters.append(value.postgresText)
+            guard let text = value?.postgresText else { return sql += "TRUE" }
+            parameters.append(text)
             sql += condition.replacing("{}", with: "$\(parameters.count)")
         }
     }

@@ -67,12 +67,16 @@ struct PostgresConnectionTests {
         try connection.execute("CREATE TABLE t (a int, b text)")
         try connection.execute("INSERT INTO t VALUES (1, 'x'), (2, 'y'), (3, 'x')")
         func query(_ least: Int?, _ text: String?) -> SQLQuery {
-            "SELECT a FROM t WHERE \(when: least, "a >= {}") AND \(when: text, "(b = {} OR b || {} = 'yy')") ORDER BY a"
+            "SELECT a FROM t WHERE a > \(0) AND \(when: least, "a >= {}") AND \(when: text, "(b = {} OR b || {} = 'yy')") ORDER BY a"
         }
-        #expect(query(nil, nil).sql == "SELECT a FROM t WHERE TRUE AND TRUE ORDER BY a")
-        #expect(query(2, "y").sql == "SELECT a FROM t WHERE a >= $1 AND (b = $2 OR b || $2 = 'yy') ORDER BY a")
-        #expect(query(nil, "x").parameters == ["x"])
-        for (least, text, expected) in [(nil, nil, [1, 2, 3]), (2, nil, [2, 3]), (nil, "x", [1, 3]), (2, "x", [3])] as [(Int?, String?, [Int])] {
+        #expect(query(nil, nil).sql == "SELECT a FROM t WHERE a > $1 AND TRUE AND TRUE ORDER BY a")
+        #expect(query(2, "y").sql == "SELECT a FROM t WHERE a > $1 AND a >= $2 AND (b = $3 OR b || $3 = 'yy') ORDER BY a")
+        #expect(query(nil, "x").parameters == ["0", "x"])
+        let null: String?? = .some(nil)
+        let nullFilter: SQLQuery = "WHERE \(when: null, "b = {}")"
+        #expect(nullFilter.sql == "WHERE TRUE" && nullFilter.parameters.isEmpty)
+        let cases: [(Int?, String?, [Int])] = [(nil, nil, [1, 2, 3]), (2, nil, [2, 3]), (nil, "x", [1, 3]), (2, "x", [3])]
+        for (least, text, expected) in cases {
             #expect(try connection.query(query(least, text)).map { try $0.decode("a", as: Int.self) } == expected)
         }
     }

@@ -15,9 +15,10 @@ enum ServeCommands {
             duration, never a body, a query or personal data (JSON by default for serve, --log-format text for text lines).
             Queries run on --db-pool connections off the event loops, their prepared statements on generic plans \
             (plan_cache_mode=force_generic_plan), the rest of a request on the event loops; a request that gets no \
-            connection within 2 seconds is answered 503 with Retry-After. Several serve processes may share one database: bookings, Idempotency-Keys \
-            and webhook events are settled in PostgreSQL; only the rate limit counts per process. SIGTERM or SIGINT \
-            stops accepting, lets in-flight requests finish (at most 10 seconds), closes the pool and exits 0.
+            connection within 2 seconds is answered 503 with Retry-After. Several serve processes may share one \
+            database: bookings, Idempotency-Keys and webhook events are settled in PostgreSQL; only the rate limit \
+            counts per process. SIGTERM or SIGINT stops accepting, lets in-flight requests finish (at most 10 \
+            seconds), closes the pool and exits 0.
             Settings: CORS_ORIGINS, TRUST_PROXY, RATE_LIMIT, WEBHOOK_RATE_LIMIT, STRIPE_WEBHOOK_SECRET (see ENVIRONMENT).
             """,
         flags: [
