@@ -41,19 +41,18 @@ final class ColumnIndex: Sendable {
     static let searchedInOrder = 16
 
     let names: [String]
-    private let positions: [String: Int]
+    /// For a wide result only.
+    private let positions: [String: Int]?
 
     init(_ names: [String]) {
         self.names = names
-        var positions: [String: Int] = [:]
-        if names.count > Self.searchedInOrder {
-            for (position, name) in names.enumerated() where positions[name] == nil { positions[name] = position }
-        }
-        self.positions = positions
+        positions = names.count > Self.searchedInOrder
+            ? Dictionary(names.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first }) : nil
     }
 
     /// The first column of that name.
     func position(of column: String) -> Int? {
-        names.count > Self.searchedInOrder ? positions[column] : names.firstIndex(of: column)
+        if let positions { return positions[column] }
+        return names.firstIndex(of: column)
     }
 }

@@ -8,31 +8,19 @@ import TestSupport
 /// and external calendar blocks, merged by PostgreSQL where they overlap or touch.
 @Suite("Busy time read from the store")
 struct BusyTimeTests {
-    let database: TestDatabase
-    let connection: PostgresConnection
-    let artisan: UUID
-    let service: UUID
+    let world: ArtisanFixture
 
-    init() throws {
-        let fixture = try ArtisanFixture(serviceMinutes: 30, priceCents: 2500, depositRate: 0.20)
-        (database, connection, artisan, service) = (fixture.database, fixture.connection, fixture.artisan, fixture.service)
-    }
+    init() throws { world = try ArtisanFixture(serviceMinutes: 30, priceCents: 2500, depositRate: 0.20) }
 
     @discardableResult
     func book(_ time: String, after: Int = 0, status: String = "confirmed", code: String) throws -> UUID {
-        try connection.query("""
-            INSERT INTO bookings (public_code, artisan_id, service_id, status, customer_name, customer_email, start_datetime,
-                                  duration_minutes, price_cents, deposit_amount_cents, deposit_rate, buffer_after_minutes)
-            VALUES (\(code), \(artisan), \(service), \(status), 'Client', 'client@example.com', \(at(time)),
-                    30, 2500, 500, 0.20, \(after))
-            RETURNING id
-            """)[0].decode("id")
+        try world.book(at(time), status: status, after: after, code: code)
     }
 
     func block(_ start: String, _ end: String, source: String = "external", of owner: UUID? = nil) throws {
-        try connection.execute("""
+        try world.connection.execute("""
             INSERT INTO external_busy_blocks (artisan_id, provider_id, source, summary, start_datetime, end_datetime)
-            VALUES (\(owner ?? artisan), 'google', \(source), 'Busy', \(at(start)), \(at(end)))
+            VALUES (\(owner ?? world.artisan), 'google', \(source), 'Busy', \(at(start)), \(at(end)))
             """)
     }
 
@@ -42,8 +30,8 @@ struct BusyTimeTests {
     /// run, when PostgreSQL weighs the generic plan): every reading must agree.
     func busy(_ start: String = "00:00", _ end: String = "23:59", excluding booking: UUID? = nil) throws -> [String] {
         var readings: Set<[String]> = []
-        for session in [connection, try database.connect(genericPlans: true)] {
-            let store = PostgresBookingRepository(connection: session, artisan: artisan)
+        for session in [world.connection, try world.database.connect(genericPlans: true)] {
+            let store = PostgresBookingRepository(connection: session, artisan: world.artisan)
             for _ in 0..<8 {
                 readings.insert(try store.busyIntervals(in: Interval(start: at(start), end: at(end)), excluding: booking).map { interval in
                     "\(interval.start.iso8601().dropFirst(11).prefix(5))–\(interval.end.iso8601().dropFirst(11).prefix(5))"
@@ -63,7 +51,7 @@ struct BusyTimeTests {
         try block("11:00", "12:00")
         try block("13:00", "13:30")
         try block("15:00", "15:30", source: "booking")
-        let other: UUID = try connection.query("""
+        let other: UUID = try world.connection.query("""
             INSERT INTO artisans (display_name, email) VALUES ('Autre', 'autre@example.com') RETURNING id
             """)[0].decode("id")
         try block("17:00", "18:00", of: other)

@@ -7,24 +7,15 @@ import TestSupport
 /// The schema's own rules: what the database refuses even if the application forgot to.
 @Suite("Schema constraints")
 struct SchemaTests {
-    let database: TestDatabase
-    let connection: PostgresConnection
-    let artisan: UUID
-    let service: UUID
+    let world: ArtisanFixture
+    var connection: PostgresConnection { world.connection }
+    var artisan: UUID { world.artisan }
+    var service: UUID { world.service }
 
-    init() throws {
-        let fixture = try ArtisanFixture(serviceMinutes: 60, priceCents: 4500, depositRate: 0.30)
-        (database, connection, artisan, service) = (fixture.database, fixture.connection, fixture.artisan, fixture.service)
-    }
+    init() throws { world = try ArtisanFixture(serviceMinutes: 60, priceCents: 4500, depositRate: 0.30) }
 
     func book(_ start: String, minutes: Int = 60, status: String = "confirmed", before: Int = 0, after: Int = 0, code: String) throws {
-        try connection.execute("""
-            INSERT INTO bookings (public_code, artisan_id, service_id, status, customer_name, customer_email, start_datetime,
-                                  duration_minutes, price_cents, deposit_amount_cents, deposit_rate,
-                                  buffer_before_minutes, buffer_after_minutes)
-            VALUES (\(code), \(artisan), \(service), \(status), 'Client', 'client@example.com', \(Timestamp(iso8601: start)!),
-                    \(minutes), 4500, 1350, 0.30, \(before), \(after))
-            """)
+        try world.book(Timestamp(iso8601: start)!, minutes: minutes, status: status, before: before, after: after, code: code)
     }
 
     @Test("the database refuses two overlapping active bookings of one artisan")
