@@ -19,7 +19,7 @@ struct ServeOpsPoolTests {
         #expect(serve.server.stop() == 0)
     }
 
-    @Test("the pool's connections plan each prepared statement once (PreparedStatementTests shows what that saves)")
+    @Test("the pool's connections give each prepared statement one generic plan (PreparedStatementTests shows what that saves)")
     func workersUseGenericPlans() async throws {
         let database = try TestDatabase.empty()
         defer { database.drop() }
